@@ -1,0 +1,142 @@
+// Delivers one upstream event to a topic's subscribers. Narrow topics go out inline; wide ones
+// (more than `inlineMax` subscribers) are cut into time slices with setImmediate between them, so
+// the event loop never stalls for long (notes/wsrelay.md §6: one 3,787-wide loop blocked 60 ms)
+// and concurrent wide events take turns. Events of one topic are never reordered: a topic's next
+// event waits until its current wide delivery has finished.
+import { performance } from 'node:perf_hooks';
+
+/** One event's frames, each encoded once on first use and then shared by every recipient. */
+export interface EventFrames {
+  /** Relay-protocol `event` frame. */
+  relayFrame(): Buffer;
+  /** The upstream envelope as received, for Genesys-compatible clients. */
+  compatFrame(): Buffer;
+}
+
+export interface FanoutTarget {
+  deliverEvent(topic: string, frames: EventFrames, latestWins: boolean, arrivedAt: number): void;
+}
+
+/** What the scheduler needs from a topic: its subscribers and where its queued work waits. */
+export interface FanoutTopic {
+  readonly topic: string;
+  readonly latestWins: boolean;
+  /** Immutable snapshot of the subscribers (replaced, never mutated, when they change). */
+  subscribers(): readonly FanoutTarget[];
+  active: Job | undefined;
+  backlog: Job[] | undefined;
+}
+
+export interface Job {
+  owner: FanoutTopic;
+  list: readonly FanoutTarget[];
+  frames: EventFrames;
+  arrivedAt: number;
+  next: number;
+}
+
+export interface FanoutOptions {
+  /** Subscribers delivered inline (default 512). */
+  inlineMax: number;
+  /** Longest stretch of sends before yielding, ms (default 4). */
+  sliceMs: number;
+  /** Sends per job per round-robin turn (default 128). */
+  chunk: number;
+}
+
+export const DEFAULT_FANOUT: FanoutOptions = { inlineMax: 512, sliceMs: 4, chunk: 128 };
+
+export class FanoutScheduler {
+  readonly #o: FanoutOptions;
+  #jobs: Job[] = [];
+  #scheduled = false;
+  #longestSliceMs = 0;
+
+  constructor(opts: FanoutOptions) {
+    this.#o = opts;
+  }
+
+  /** Longest time the scheduler held the event loop in one go since the last read. */
+  takeLongestSliceMs(): number {
+    const v = this.#longestSliceMs;
+    this.#longestSliceMs = 0;
+    return v;
+  }
+
+  get pendingJobs(): number {
+    return this.#jobs.length;
+  }
+
+  publish(owner: FanoutTopic, frames: EventFrames, arrivedAt: number): void {
+    const list = owner.subscribers();
+    if (list.length === 0) return;
+    if (owner.active === undefined && list.length <= this.#o.inlineMax) {
+      for (let i = 0; i < list.length; i++) list[i]!.deliverEvent(owner.topic, frames, owner.latestWins, arrivedAt);
+      return;
+    }
+    const job: Job = { owner, list, frames, arrivedAt, next: 0 };
+    if (owner.active) (owner.backlog ??= []).push(job);
+    else this.#activate(job);
+  }
+
+  /** Runs everything queued right now (drain uses this before closing sockets). */
+  flushAll(): void {
+    while (this.#jobs.length > 0) this.#run(Number.POSITIVE_INFINITY);
+  }
+
+  #activate(job: Job): void {
+    job.owner.active = job;
+    this.#jobs.push(job);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#slice());
+    }
+  }
+
+  #slice(): void {
+    this.#scheduled = false;
+    this.#run(this.#o.sliceMs);
+    if (this.#jobs.length > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#slice());
+    }
+  }
+
+  #run(budgetMs: number): void {
+    const start = performance.now();
+    const { chunk } = this.#o;
+    while (this.#jobs.length > 0) {
+      // One round: every active job gets up to `chunk` sends, so wide events share the loop.
+      for (let j = 0; j < this.#jobs.length; j++) {
+        const job = this.#jobs[j]!;
+        const { list, frames, arrivedAt, owner } = job;
+        const end = Math.min(list.length, job.next + chunk);
+        for (let i = job.next; i < end; i++) list[i]!.deliverEvent(owner.topic, frames, owner.latestWins, arrivedAt);
+        job.next = end;
+      }
+      this.#retireFinished();
+      const elapsed = performance.now() - start;
+      if (elapsed > this.#longestSliceMs) this.#longestSliceMs = elapsed;
+      if (elapsed >= budgetMs) return;
+    }
+  }
+
+  #retireFinished(): void {
+    const still: Job[] = [];
+    for (const job of this.#jobs) {
+      if (job.next < job.list.length) {
+        still.push(job);
+        continue;
+      }
+      const owner = job.owner;
+      owner.active = undefined;
+      const following = owner.backlog?.shift();
+      if (owner.backlog?.length === 0) owner.backlog = undefined;
+      if (following) {
+        owner.active = following;
+        still.push(following);
+      }
+    }
+    this.#jobs = still;
+  }
+}

@@ -1,0 +1,234 @@
+// createRelay: the composition root of the local WebSocket relay (issue #6, docs/relay.md).
+// Downstream: loopback server, relay-protocol sessions and Genesys-compatible channels.
+// Upstream: one bounded pool of platform channels shared by all of them, through `upstream`.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { WebSocket } from 'ws';
+import { systemClock } from '../util/clock.ts';
+import { silentLogger } from '../util/log.ts';
+import { drainClose, CLOSE, type StopReason } from './close-codes.ts';
+import { CompatRegistry, CompatSocket } from './compat-channels.ts';
+import { handleCompatRest } from './compat-rest.ts';
+import type { Connection, ConnectionDeps } from './connection.ts';
+import { DeliveryStats } from './delivery-stats.ts';
+import { DownstreamServer } from './downstream-server.ts';
+import { FanoutScheduler } from './fanout.ts';
+import { digestToken, normaliseOrigin } from './handshake.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { collectMetrics, type RelayMetrics } from './metrics.ts';
+import { resolveSettings, type RelayOptions } from './options.ts';
+import { encode } from './protocol.ts';
+import { RelaySession, type RelaySessionDeps } from './relay-session.ts';
+import { TopicAllowlist } from './topic-patterns.ts';
+import { TopicRouter } from './topic-router.ts';
+import { UpstreamPool, type PoolEvent } from './upstream-pool.ts';
+
+export interface DrainReport {
+  reason: StopReason;
+  /** Sessions open when the drain began. */
+  sessions: number;
+  /** Closed by the close handshake before the deadline. */
+  closedGracefully: number;
+  /** Still open at the deadline and terminated. */
+  terminated: number;
+  /** From stop() to the last session gone, ms. */
+  drainMs: number;
+}
+
+export interface RelayEvents {
+  listening: { port: number };
+  session: { id: string; kind: 'relay' | 'compat'; state: 'open' | 'closed' };
+  upstream: PoolEvent;
+  draining: { reason: StopReason; sessions: number };
+  stopped: DrainReport;
+}
+
+export interface StopOptions {
+  reason?: StopReason;
+  /** Budget for flushing queues and the close handshake (default 1,000 ms). */
+  deadlineMs?: number;
+  /** Appended to the close reason, e.g. "update to 1.4". */
+  detail?: string;
+}
+
+export interface Relay {
+  /** Binds 127.0.0.1 and reports the port (the ephemeral one when `port` was 0). */
+  start(): Promise<{ port: number }>;
+  /** Drain: 503 new upgrades, close every session with 1012/1001, flush, then close upstream. */
+  stop(opts?: StopOptions): Promise<DrainReport>;
+  metrics(opts?: { resetWindow?: boolean }): RelayMetrics;
+  on<K extends keyof RelayEvents>(event: K, listener: (e: RelayEvents[K]) => void): () => void;
+  /** Make-before-break rotation of every upstream channel (ops and tests). */
+  rotateUpstream(why?: string): void;
+  readonly port: number;
+}
+
+export function createRelay(options: RelayOptions): Relay {
+  const s = resolveSettings(options);
+  const clock = options.clock ?? systemClock;
+  const logger = (options.logger ?? silentLogger).child({ component: 'relay' });
+  const random = options.random ?? Math.random;
+  const listeners = new Map<keyof RelayEvents, Set<(e: never) => void>>();
+  const emit = <K extends keyof RelayEvents>(event: K, e: RelayEvents[K]): void => {
+    for (const l of listeners.get(event) ?? []) (l as (e: RelayEvents[K]) => void)(e);
+  };
+
+  const stats = new DeliveryStats();
+  const allowlist = new TopicAllowlist(s.topicPatterns);
+  const fanout = new FanoutScheduler(s.fanout);
+  const router = new TopicRouter({ clock, fanout, lingerMs: s.pool.lingerMs, ackTimeoutMs: s.pool.ackTimeoutMs });
+  const pool = new UpstreamPool({
+    platform: options.upstream,
+    clock,
+    logger,
+    sink: router,
+    maxTopicsPerChannel: s.pool.maxTopicsPerChannel,
+    fillRatio: s.pool.fillRatio,
+    maxChannels: s.pool.maxChannels,
+    subscribeBatch: s.pool.subscribeBatch,
+    batchDelayMs: s.pool.batchDelayMs,
+    overlapMs: s.pool.overlapMs,
+    rotateBeforeExpiryMs: s.pool.rotateBeforeExpiryMs,
+    pingAfterMs: s.pool.pingAfterMs,
+    silenceTimeoutMs: s.pool.silenceTimeoutMs,
+    backoff: { baseMs: s.pool.backoffBaseMs, maxMs: s.pool.backoffMaxMs, factor: 2 },
+    random,
+    onEvent: (e) => emit('upstream', e),
+  });
+  router.attach(pool);
+  const compat = new CompatRegistry({
+    clock,
+    router,
+    allowlist,
+    maxChannels: s.limits.maxCompatChannels,
+    maxTopicsPerChannel: s.pool.maxTopicsPerChannel,
+    lifetimeMs: 24 * 3600 * 1000,
+  });
+
+  const connections = new Set<Connection>();
+  let draining = false;
+  let onAllClosed: (() => void) | undefined;
+  const idPrefix = randomBytes(3).toString('hex');
+  let nextId = 0;
+
+  const connDeps: ConnectionDeps = {
+    clock,
+    stats,
+    queueLimits: { maxBytes: s.limits.queueBytes, maxMessages: s.limits.queueMessages, coalesceAt: s.limits.coalesceAt },
+    rate: { perSecond: s.limits.messagesPerSecond, burst: s.limits.messageBurst },
+    malformed: { limit: s.limits.malformedLimit, windowMs: s.limits.malformedWindowMs },
+    closed: (conn) => {
+      connections.delete(conn);
+      emit('session', { id: conn.id, kind: conn instanceof CompatSocket ? 'compat' : 'relay', state: 'closed' });
+      if (connections.size === 0) onAllClosed?.();
+    },
+  };
+  const sessionDeps: RelaySessionDeps = { ...connDeps, router, allowlist, maxTopicsPerSession: s.limits.maxTopicsPerSession };
+
+  const server: DownstreamServer = new DownstreamServer({
+    port: s.port,
+    allowedHosts: s.allowedHosts,
+    origins: new Set(s.allowedOrigins.map(normaliseOrigin)),
+    tokenDigest: digestToken(s.token),
+    maxFrameBytes: s.limits.maxFrameBytes,
+    closeTimeoutMs: s.limits.closeTimeoutMs,
+    maxSessions: s.limits.maxSessions,
+    logger,
+    stats,
+    isDraining: () => draining,
+    sessionCount: () => connections.size,
+    hasCompatChannel: (id) => compat.get(id) !== undefined,
+    acceptRelay: (ws: WebSocket) => {
+      const session = new RelaySession(`${idPrefix}-${(nextId++).toString(36)}`, ws, sessionDeps);
+      connections.add(session);
+      session.pushText(encode.welcome(session.id, s.heartbeat.pingIntervalMs, s.limits.maxFrameBytes, s.limits.maxTopicsPerSession));
+      emit('session', { id: session.id, kind: 'relay', state: 'open' });
+    },
+    acceptCompat: (ws: WebSocket, channelId: string) => {
+      const ch = compat.get(channelId);
+      if (!ch) {
+        ws.close(CLOSE.channelGone.code, CLOSE.channelGone.reason);
+        return;
+      }
+      const sock = new CompatSocket(`${idPrefix}-${(nextId++).toString(36)}`, ws, connDeps, ch);
+      connections.add(sock);
+      compat.attach(ch, sock);
+      emit('session', { id: sock.id, kind: 'compat', state: 'open' });
+    },
+    compatRest: (req, res, path): Promise<void> => handleCompatRest(req, res, path, { registry: compat, wsOrigin: (): string => server.wsOrigin }),
+  });
+
+  const heartbeat = new Heartbeat({
+    clock,
+    connections: () => connections,
+    compat,
+    stats,
+    pingIntervalMs: s.heartbeat.pingIntervalMs,
+    pongTimeoutMs: s.heartbeat.pongTimeoutMs,
+    idleTimeoutMs: s.heartbeat.idleTimeoutMs,
+    compatHeartbeatMs: s.heartbeat.compatHeartbeatMs,
+  });
+
+  let stopping: Promise<DrainReport> | undefined;
+
+  async function stop(opts: StopOptions = {}): Promise<DrainReport> {
+    const reason = opts.reason ?? 'shutdown';
+    const deadlineMs = opts.deadlineMs ?? 1000;
+    stopping ??= (async () => {
+      const t0 = performance.now();
+      draining = true; // 1. new upgrades and requests get 503
+      heartbeat.stop();
+      const list = [...connections];
+      emit('draining', { reason, sessions: list.length });
+      logger.info('relay draining', { reason, sessions: list.length });
+      fanout.flushAll();
+      const allClosed = new Promise<void>((resolve) => {
+        onAllClosed = resolve;
+        if (connections.size === 0) resolve();
+      });
+      // 2–3. Flush each queue and send the close code; in slices so timers and I/O keep running.
+      const spec = drainClose(reason, opts.detail);
+      for (let i = 0; i < list.length; i += 500) {
+        for (const c of list.slice(i, i + 500)) c.drain(spec);
+        if (i + 500 < list.length) await new Promise<void>((r) => setImmediate(r));
+      }
+      // The deadline is wall-clock on purpose: it bounds real sockets, whatever clock drives logic.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([allClosed, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadlineMs - (performance.now() - t0)))))]);
+      clearTimeout(timer);
+      const terminated = connections.size;
+      for (const c of [...connections]) c.terminate();
+      const drainMs = performance.now() - t0;
+      pool.stop(1001, reason === 'restart' ? 'relay restarting' : 'relay shutting down'); // 4.
+      await server.close();
+      const report: DrainReport = { reason, sessions: list.length, closedGracefully: list.length - terminated, terminated, drainMs };
+      logger.info('relay stopped', { ...report });
+      emit('stopped', report);
+      return report;
+    })();
+    return stopping;
+  }
+
+  return {
+    async start() {
+      const port = await server.listen();
+      pool.start();
+      heartbeat.start();
+      logger.info('relay listening', { port });
+      emit('listening', { port });
+      return { port };
+    },
+    stop,
+    metrics: (opts) => collectMetrics({ connections, stats, pool, router, compat, fanout, draining, resetWindow: opts?.resetWindow ?? false }),
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (e: never) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (e: never) => void);
+    },
+    rotateUpstream: (why) => pool.rotate(why),
+    get port() {
+      return server.port;
+    },
+  };
+}

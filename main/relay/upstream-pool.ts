@@ -1,0 +1,479 @@
+// The bounded pool of upstream notification channels (notes/wsrelay.md §5, §7.3). Each unique
+// topic lives on exactly one channel, so its order is the platform's order. New topics are packed
+// onto channels with room, in batches; channels are rotated make-before-break on expiry and token
+// rotation, reconnected with backoff and jitter when they drop, and replaced when the platform
+// says `v2.system.socket_closing`. Subscribers never see upstream churn, only `gap` markers.
+import type { Clock, TimerHandle } from '../util/clock.ts';
+import { sleep } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { RecentIds } from './correlation-dedup.ts';
+import { fillTargetFor, planPacking } from './packing.ts';
+import { PoolChannel } from './pool-channel.ts';
+import type { RejectReason } from './protocol.ts';
+import type { TopicSource } from './topic-router.ts';
+import { describeFailure, type UpstreamPlatform } from './upstream-types.ts';
+import { handleEnvelope } from './upstream-frames.ts';
+import { PoolSync } from './pool-sync.ts';
+
+export interface PoolSink {
+  topicLive(topic: string): void;
+  topicRefused(topic: string, reason: RejectReason): void;
+  gap(topics: Iterable<string>, reason: string, since: number): void;
+  event(topic: string, body: unknown, correlationId: string | undefined, text: string, arrivedAt: number): void;
+}
+
+export type PoolEvent =
+  | { kind: 'channel-open'; channel: string; platformId: string }
+  | { kind: 'channel-lost'; channel: string; reason: string }
+  | { kind: 'channel-recovered'; channel: string; platformId: string; gapTopics: number }
+  | { kind: 'rotated'; from: string; to: string; why: string }
+  | { kind: 'socket-closing'; channel: string }
+  | { kind: 'upstream-error'; channel: string; operation: string; status?: number; message?: string; retryInMs: number };
+
+export interface PoolOptions {
+  platform: UpstreamPlatform;
+  clock: Clock;
+  logger: Logger;
+  sink: PoolSink;
+  /** Hard cap of topics per channel (default 1,000, the platform limit). */
+  maxTopicsPerChannel: number;
+  /** Fill before opening another channel, as a fraction of the cap (default 0.8). */
+  fillRatio: number;
+  /** Hard cap of channels held at once, overlap included (default 20, the platform limit). */
+  maxChannels: number;
+  /** Topics per subscription call (default 200). */
+  subscribeBatch: number;
+  /** Adds are gathered for this long before packing (default 25 ms). */
+  batchDelayMs: number;
+  /** How long the old channel stays open after the switch (default 2 s). */
+  overlapMs: number;
+  /** Rotate this long before the platform's expiry (default 10 min). */
+  rotateBeforeExpiryMs: number;
+  /** Silence after which a channel is pinged / given up (defaults 35 s / 75 s; heartbeats come every 30 s). */
+  pingAfterMs: number;
+  silenceTimeoutMs: number;
+  backoff: BackoffOptions;
+  random: () => number;
+  onEvent?: (e: PoolEvent) => void;
+}
+
+export class UpstreamPool implements TopicSource {
+  readonly #o: PoolOptions;
+  readonly #channels = new Set<PoolChannel>();
+  readonly #home = new Map<string, PoolChannel>();
+  readonly #live = new Set<string>();
+  readonly #pending = new Set<string>();
+  readonly #recent = new RecentIds(16_384);
+  readonly #abort = new AbortController();
+  readonly #sync: PoolSync;
+  #flushTimer: TimerHandle | undefined;
+  #watchdog: TimerHandle | undefined;
+  #rotations: Array<{ ch: PoolChannel; why: string }> = [];
+  #rotating = false;
+  #stopped = false;
+  #untoken: (() => void) | undefined;
+  readonly stats = { created: 0, reconnects: 0, recreated: 0, rotations: 0, duplicates: 0, badFrames: 0, socketClosing: 0, refusedCapacity: 0 };
+
+  constructor(opts: PoolOptions) {
+    this.#o = opts;
+    this.#sync = new PoolSync({
+      platform: opts.platform,
+      clock: opts.clock,
+      logger: opts.logger,
+      batch: opts.subscribeBatch,
+      backoff: opts.backoff,
+      random: opts.random,
+      signal: this.#abort.signal,
+      isStopped: () => this.#stopped,
+      confirmed: (ch, topic) => this.#announce(ch, topic),
+      refused: (topic) => this.#refuseTopic(topic, 'upstream-refused'),
+      channelGone: (ch, why) => this.#recover(ch, why, true),
+      synced: (ch) => this.#synced(ch),
+      error: (ch, operation, e, retryInMs) => this.#emitError(ch, operation, e, retryInMs),
+    });
+  }
+
+  start(): void {
+    this.#untoken = this.#o.platform.onTokenRotated(() => {
+      for (const ch of this.#channels) if (ch.state === 'live' && !ch.replacing && !ch.successor) this.#requestRotation(ch, 'token-rotated');
+    });
+    this.#armWatchdog();
+  }
+
+  // ---- TopicSource (called by the router) ----------------------------------------------------
+
+  add(topic: string): void {
+    if (this.#stopped) return;
+    if (this.#home.has(topic)) {
+      if (this.#live.has(topic)) this.#o.sink.topicLive(topic);
+      return;
+    }
+    this.#pending.add(topic);
+    this.#flushTimer ??= this.#o.clock.setTimeout(() => this.#flush(), this.#o.batchDelayMs);
+  }
+
+  remove(topic: string): void {
+    if (this.#pending.delete(topic)) return;
+    this.#live.delete(topic);
+    const ch = this.#home.get(topic);
+    if (!ch) return;
+    this.#home.delete(topic);
+    ch.desired.delete(topic);
+    ch.successor?.desired.delete(topic);
+    if (ch.desired.size === 0 && !ch.successor && !ch.replacing) this.#close(ch, 'no topics left');
+    else {
+      void this.#sync.run(ch);
+      if (ch.successor) void this.#sync.run(ch.successor);
+    }
+  }
+
+  // ---- packing ---------------------------------------------------------------------------------
+
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const topics = [...this.#pending];
+    this.#pending.clear();
+    if (topics.length === 0 || this.#stopped) return;
+    const all = [...this.#channels];
+    const accepting = all.filter((c) => c.accepting);
+    const others = all.length - accepting.length;
+    const rotatingPrimaries = all.filter((c) => c.successor && c.state !== 'closed').length;
+    const max = this.#o.maxChannels;
+    // One channel is held back so a make-before-break rotation never exceeds the cap.
+    const steady = max > 1 ? max - 1 : max;
+    const slots = Math.max(0, Math.min(steady - rotatingPrimaries, max - others));
+    const plan = planPacking(
+      accepting.map((c) => ({ id: String(c.n), topics: c.desired.size })),
+      topics,
+      { perChannel: this.#o.maxTopicsPerChannel, fillTarget: fillTargetFor(this.#o.maxTopicsPerChannel, this.#o.fillRatio), maxChannels: slots },
+    );
+    for (const ch of accepting) {
+      const adds = plan.existing.get(String(ch.n));
+      if (!adds) continue;
+      for (const t of adds) {
+        ch.desired.add(t);
+        this.#home.set(t, ch);
+      }
+      if (ch.state === 'live') void this.#sync.run(ch);
+    }
+    for (const list of plan.fresh) {
+      const ch = new PoolChannel(list);
+      this.#channels.add(ch);
+      for (const t of list) this.#home.set(t, ch);
+      void this.#open(ch);
+    }
+    for (const t of plan.refused) {
+      this.stats.refusedCapacity++;
+      this.#o.sink.topicRefused(t, 'capacity');
+    }
+  }
+
+  // ---- channel lifecycle -----------------------------------------------------------------------
+
+  /** Creates (or reuses) the platform channel, opens its socket, then reconciles subscriptions. */
+  async #open(ch: PoolChannel): Promise<void> {
+    while (!this.#stopped && ch.state !== 'closed') {
+      try {
+        if (!ch.info) {
+          ch.info = await this.#o.platform.createChannel();
+          this.stats.created++;
+          if (ch.lost) this.stats.recreated++;
+          ch.confirmed.clear();
+          ch.needsReplace = false;
+          this.#scheduleExpiry(ch);
+          if (this.#isGone(ch)) return;
+        }
+        await this.#connect(ch);
+        if (this.#isGone(ch)) return;
+        ch.state = 'live';
+        ch.attempt = 0;
+        this.#o.onEvent?.({ kind: 'channel-open', channel: ch.label, platformId: ch.info.id });
+        void this.#sync.run(ch);
+        return;
+      } catch (e) {
+        if (this.#isGone(ch)) return;
+        const f = describeFailure(e);
+        // A refused socket means the platform channel is gone (expired, evicted, token dead).
+        if (ch.info && f.status !== undefined && f.status !== 429 && f.status < 500) ch.info = undefined;
+        const delay = backoffDelay(ch.attempt++, this.#o.backoff, this.#o.random, f.retryAfterMs);
+        this.#emitError(ch, ch.info ? 'connect' : 'create-channel', e, delay);
+        try {
+          await sleep(this.#o.clock, delay, this.#abort.signal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  #isGone(ch: PoolChannel): boolean {
+    if (this.#stopped || ch.state === 'closed') {
+      ch.socket?.close(1000, 'relay stopping');
+      return true;
+    }
+    return false;
+  }
+
+  async #connect(ch: PoolChannel): Promise<void> {
+    const info = ch.info;
+    if (!info) throw new Error('no channel');
+    const gen = ++ch.gen;
+    let closedEarly = false;
+    const socket = await this.#o.platform.connect(info.connectUri, {
+      onMessage: (text) => this.#onMessage(ch, text),
+      onClose: (code, reason) => {
+        closedEarly = true;
+        if (gen === ch.gen) this.#onSocketClose(ch, code, reason);
+      },
+    });
+    if (closedEarly || gen !== ch.gen) {
+      socket.close(1000, 'superseded');
+      throw Object.assign(new Error('upstream socket closed while opening'), { status: undefined });
+    }
+    ch.socket = socket;
+    ch.lastSeen = this.#o.clock.now();
+  }
+
+  #onSocketClose(ch: PoolChannel, code: number, reason: string): void {
+    if (this.#stopped || ch.state === 'retiring' || ch.state === 'closed') return;
+    const why = `upstream closed ${code}${reason ? ` ${reason}` : ''}`;
+    // A rotation is already replacing this channel: record the loss; the switch emits the gap.
+    if (ch.successor) {
+      ch.markLost(this.#o.clock.now(), why);
+      return;
+    }
+    // Token dead (4001) or channel removed (4004, 4xxx): do not try the same connectUri.
+    this.#recover(ch, why, code >= 4000 && code < 5000);
+  }
+
+  #recover(ch: PoolChannel, why: string, recreate: boolean): void {
+    if (this.#stopped || ch.state === 'closed' || ch.state === 'recovering') {
+      if (recreate && ch.state === 'recovering') ch.info = undefined;
+      return;
+    }
+    const old = ch.socket;
+    ch.markLost(this.#o.clock.now(), why);
+    old?.close(1000, 'reconnecting');
+    ch.state = 'recovering';
+    ch.needsReplace = true;
+    if (recreate) ch.info = undefined;
+    this.stats.reconnects++;
+    this.#o.logger.warn('relay upstream channel lost', { channel: ch.label, reason: why });
+    this.#o.onEvent?.({ kind: 'channel-lost', channel: ch.label, reason: why });
+    // First retry after a jittered pause, so channels that dropped together do not return together.
+    const delay = backoffDelay(ch.attempt++, this.#o.backoff, this.#o.random);
+    void sleep(this.#o.clock, delay, this.#abort.signal).then(() => this.#open(ch), () => undefined);
+  }
+
+  /** All of `ch`'s desired topics are confirmed on a live socket. */
+  #synced(ch: PoolChannel): void {
+    const lost = ch.lost;
+    if (!lost) return;
+    ch.lost = undefined;
+    const topics = [...lost.topics].filter((t) => this.#home.get(t) === ch && ch.confirmed.has(t));
+    if (topics.length) this.#o.sink.gap(topics, lost.reason.startsWith('rotation') ? 'upstream-rotated' : 'upstream-reconnected', lost.since);
+    this.#o.onEvent?.({ kind: 'channel-recovered', channel: ch.label, platformId: ch.info?.id ?? '', gapTopics: topics.length });
+  }
+
+  #announce(ch: PoolChannel, topic: string): void {
+    if (this.#home.get(topic) !== ch || this.#live.has(topic)) return;
+    this.#live.add(topic);
+    this.#o.sink.topicLive(topic);
+  }
+
+  #refuseTopic(topic: string, reason: RejectReason): void {
+    for (const ch of this.#channels) {
+      ch.desired.delete(topic);
+      ch.confirmed.delete(topic);
+    }
+    const had = this.#home.delete(topic);
+    this.#live.delete(topic);
+    if (had) this.#o.sink.topicRefused(topic, reason);
+  }
+
+  #close(ch: PoolChannel, why: string, code = 1000): void {
+    if (ch.state === 'closed') return;
+    ch.state = 'closed';
+    ch.rotateTimer?.cancel();
+    ch.gen++;
+    ch.socket?.close(code, why.slice(0, 100));
+    ch.socket = undefined;
+    this.#channels.delete(ch);
+    this.#sync.wake(ch);
+  }
+
+  // ---- rotation --------------------------------------------------------------------------------
+
+  #scheduleExpiry(ch: PoolChannel): void {
+    ch.rotateTimer?.cancel();
+    if (!ch.info) return;
+    const jitter = this.#o.random() * Math.min(60_000, this.#o.rotateBeforeExpiryMs / 4);
+    const wait = Math.max(0, ch.info.expiresAt - this.#o.clock.now() - this.#o.rotateBeforeExpiryMs + jitter);
+    ch.rotateTimer = this.#o.clock.setTimeout(() => this.#requestRotation(ch, 'expiry'), wait);
+  }
+
+  /** Queues a make-before-break rotation; rotations run one at a time to stay within the cap. */
+  rotate(why = 'requested'): void {
+    for (const ch of this.#channels) if (ch.state === 'live' && !ch.replacing && !ch.successor) this.#requestRotation(ch, why);
+  }
+
+  #requestRotation(ch: PoolChannel, why: string): void {
+    if (this.#stopped || this.#rotations.some((r) => r.ch === ch)) return;
+    this.#rotations.push({ ch, why });
+    void this.#pumpRotations();
+  }
+
+  async #pumpRotations(): Promise<void> {
+    if (this.#rotating) return;
+    this.#rotating = true;
+    try {
+      for (let next = this.#rotations.shift(); next && !this.#stopped; next = this.#rotations.shift()) {
+        await this.#rotateOne(next.ch, next.why);
+      }
+    } finally {
+      this.#rotating = false;
+    }
+  }
+
+  async #rotateOne(old: PoolChannel, why: string): Promise<void> {
+    if (old.state !== 'live' || old.successor || old.replacing) return;
+    const held = [...this.#channels].filter((c) => c.state !== 'closed').length;
+    if (held >= this.#o.maxChannels) {
+      // No room for an overlap (maxChannels 1, or the reserve is in use): break before make.
+      this.#recover(old, `rotation (${why}) without overlap`, true);
+      return;
+    }
+    const succ = new PoolChannel(old.desired);
+    succ.replacing = old;
+    old.successor = succ;
+    this.#channels.add(succ);
+    void this.#open(succ);
+    await this.#sync.whenSynced(succ);
+    if (this.#stopped || succ.state === 'closed') {
+      old.successor = undefined;
+      return;
+    }
+    // Switch delivery: topics now belong to the new channel. Events from both sockets are
+    // deduplicated on CorrelationId until the old one closes.
+    for (const t of succ.desired) this.#home.set(t, succ);
+    succ.replacing = undefined;
+    old.successor = undefined;
+    for (const t of succ.confirmed) this.#announce(succ, t);
+    if (old.lost) {
+      const topics = [...old.lost.topics].filter((t) => succ.confirmed.has(t));
+      if (topics.length) this.#o.sink.gap(topics, 'upstream-rotated', old.lost.since);
+    }
+    this.stats.rotations++;
+    this.#o.onEvent?.({ kind: 'rotated', from: old.label, to: succ.label, why });
+    this.#o.logger.info('relay upstream channel rotated', { from: old.label, to: succ.label, why, topics: succ.desired.size });
+    old.state = 'retiring';
+    old.desired.clear();
+    try {
+      await sleep(this.#o.clock, this.#o.overlapMs, this.#abort.signal);
+    } catch {
+      // stopping: stop() closes everything
+    }
+    this.#close(old, 'rotated');
+  }
+
+  // ---- frames ----------------------------------------------------------------------------------
+
+  #onMessage(ch: PoolChannel, text: string): void {
+    if (ch.state === 'closed') return;
+    ch.lastSeen = this.#o.clock.now();
+    handleEnvelope(text, {
+      arrivedAt: performance.now(),
+      isHome: (topic) => this.#home.get(topic) === ch,
+      firstSight: (key) => this.#recent.add(key),
+      event: (topic, body, cid, raw, arrivedAt) => this.#o.sink.event(topic, body, cid, raw, arrivedAt),
+      duplicate: () => this.stats.duplicates++,
+      bad: () => this.stats.badFrames++,
+      socketClosing: () => void this.#plannedReconnect(ch),
+      resubscribe: () => {
+        ch.needsReplace = true;
+        void this.#sync.run(ch);
+      },
+    });
+  }
+
+  /** `v2.system.socket_closing`: reconnect to the same connectUri, as the platform expects. */
+  async #plannedReconnect(ch: PoolChannel): Promise<void> {
+    if (ch.state !== 'live' || !ch.info) return;
+    this.stats.socketClosing++;
+    this.#o.onEvent?.({ kind: 'socket-closing', channel: ch.label });
+    const old = ch.socket;
+    try {
+      await this.#connect(ch);
+      old?.close(1000, 'reconnected after socket_closing');
+    } catch (e) {
+      this.#emitError(ch, 'reconnect', e, 0);
+      ch.socket = old;
+      this.#recover(ch, 'socket_closing reconnect failed', false);
+    }
+  }
+
+  #armWatchdog(): void {
+    const every = Math.max(1000, Math.min(this.#o.pingAfterMs, this.#o.silenceTimeoutMs) / 3);
+    this.#watchdog = this.#o.clock.setTimeout(() => {
+      const now = this.#o.clock.now();
+      for (const ch of this.#channels) {
+        if (ch.state !== 'live' || !ch.socket) continue;
+        const silent = now - ch.lastSeen;
+        if (silent > this.#o.silenceTimeoutMs) this.#recover(ch, `no traffic for ${Math.round(silent / 1000)} s`, false);
+        else if (silent > this.#o.pingAfterMs) ch.socket.send('{"message":"ping"}');
+      }
+      if (!this.#stopped) this.#armWatchdog();
+    }, every);
+  }
+
+  #emitError(ch: PoolChannel, operation: string, e: unknown, retryInMs: number): void {
+    const f = describeFailure(e);
+    this.#o.logger.warn('relay upstream call failed', { channel: ch.label, operation, status: f.status, code: f.code, error: f.message, retryInMs });
+    this.#o.onEvent?.({ kind: 'upstream-error', channel: ch.label, operation, status: f.status, message: f.message, retryInMs });
+  }
+
+  // ---- stop and metrics ------------------------------------------------------------------------
+
+  stop(code = 1001, reason = 'relay stopping'): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#abort.abort();
+    this.#flushTimer?.cancel();
+    this.#watchdog?.cancel();
+    this.#untoken?.();
+    for (const ch of [...this.#channels]) this.#close(ch, reason, code);
+  }
+
+  metrics(): PoolMetrics {
+    let live = 0;
+    for (const ch of this.#channels) if (ch.state === 'live') live++;
+    return {
+      channels: this.#channels.size,
+      liveChannels: live,
+      topics: this.#home.size,
+      pendingTopics: this.#pending.size,
+      subscribeCalls: this.#sync.calls,
+      ...this.stats,
+      perChannel: [...this.#channels].map((c) => ({ channel: c.label, state: c.state, topics: c.desired.size, confirmed: c.confirmed.size })),
+    };
+  }
+}
+
+export interface PoolMetrics {
+  channels: number;
+  liveChannels: number;
+  topics: number;
+  pendingTopics: number;
+  subscribeCalls: number;
+  created: number;
+  reconnects: number;
+  recreated: number;
+  rotations: number;
+  duplicates: number;
+  badFrames: number;
+  socketClosing: number;
+  refusedCapacity: number;
+  perChannel: Array<{ channel: string; state: string; topics: number; confirmed: number }>;
+}
+

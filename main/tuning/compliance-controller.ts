@@ -1,0 +1,278 @@
+// The compliance controller: PI with anti-windup on the abandon rate (notes/dialer.md §5.2).
+//
+// - Measurement: abandons per live answer, count-weighted, with a prior of `priorLive` pseudo
+//   answers at the setpoint, so a window with zero abandons reads "below setpoint", never 0, and
+//   cannot produce the seed law's ×30 jump. By default the evidence is load-normalised
+//   (load-model.ts), so an hour of it answers for the current value without an hour of lag.
+// - Error in log space, ln(sp / estimate): abandon grows like a power of the load, so a log-log
+//   loop has about the same gain for 5 agents as for 100.
+// - Incremental (velocity) form: each step moves the applied value, so the integral is the output
+//   itself and cannot wind up past a clamp or the step limit. When the value is clamped the state
+//   keeps the clamped value (back-calculation); nothing is left to unwind when the error turns.
+// - A cumulative-budget term moves the setpoint to spend or repay the day's budget.
+// - Hard ceiling, two views. Campaign day: at the ceiling (minus a margin) the value never rises,
+//   and it is cut by the full step while the current estimate is still above the (budget-lowered)
+//   setpoint. Rolling window: while the last `windowMinutes` ran at or above the ceiling, the value
+//   never rises unless it is already well below the load that produced them (a stale window must
+//   not pin the value at the bottom). Upward steps also taper to zero as the estimate or the day
+//   nears the ceiling; downward steps never taper.
+// - Feed-forward: a clear step in the answer (connect) rate moves the value by the inverse step
+//   (answer-shift.ts), within the same per-cycle step budget, before abandons pile up.
+// - Cold start: from progressive, a fixed ramp until the day's first abandon.
+import { DEFAULT_ANSWER_SHIFT_OPTIONS, INITIAL_ANSWER_SHIFT, updateAnswerShift, type AnswerShiftOptions, type AnswerShiftState } from './answer-shift.ts';
+import { clamp, type Controller, type ControllerDecision, type ControllerInput } from './controller.ts';
+import {
+  DEFAULT_LOAD_MODEL_OPTIONS,
+  EMPTY_LOAD_MODEL,
+  estimateAt,
+  observeLoad,
+  recentContradicts,
+  type LoadModelOptions,
+  type LoadModelState,
+} from './load-model.ts';
+
+export interface ComplianceOptions {
+  /** Abandon setpoint, percent of live answers. */
+  setpointPct: number;
+  /** Hard ceiling, percent of live answers (rolling window and campaign day). */
+  ceilingPct: number;
+  /** Largest relative change per cycle (0.10 = ±10 %). */
+  maxStep: number;
+  /** Upward steps shrink linearly over this many points below the ceiling. */
+  taperBandPct: number;
+  /** Proportional gain on the change in log error. */
+  kp: number;
+  /** Integral gain per minute on the log error. */
+  kiPerMin: number;
+  /** Bound on the log error, so one wild estimate moves the value a bounded amount. */
+  errorCap: number;
+  /** Prior weight, in pseudo live answers at the setpoint. */
+  priorLive: number;
+  /** Hold (no change) until the smoothed window has this many live answers. */
+  minLive: number;
+  /**
+   * Small-volume margin: the setpoint is lowered by this × √(setpoint / live answers per hour),
+   * because a day's cumulative rate over few answers scatters more (5 agents: about 90 an hour).
+   */
+  volumeMargin: number;
+  /** Gain of the cumulative-budget term on the setpoint. */
+  budgetGain: number;
+  /** Day counts enter the budget and the ceiling only after this many live answers. */
+  dayMinLive: number;
+  /** Cut when the day's cumulative rate is within this margin of the ceiling. */
+  dayMarginPct: number;
+  /** The rolling window is stale once the value is this far (fraction) below its average load. */
+  windowStaleBelow: number;
+  /** Cold-start ramp per cycle (fraction) until the day has `rampUntilAbandons` abandons. */
+  rampStep: number;
+  rampUntilAbandons: number;
+  /** Load-normalised estimate; `false` uses the loop's plain EWMA of counts instead. */
+  loadModel: LoadModelOptions | false;
+  /** Half-life of the short model that checks the long one (min). */
+  recentHalfLifeMin: number;
+  /** Significance at which recent abandons overrule the long model. */
+  contradictAlpha: number;
+  /** Answer-rate feed-forward; `false` turns it off. */
+  answerShift: AnswerShiftOptions | false;
+}
+
+export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.freeze({
+  setpointPct: 2.5,
+  ceilingPct: 3.0,
+  maxStep: 0.1,
+  taperBandPct: 1.0,
+  kp: 0.1,
+  kiPerMin: 0.03,
+  errorCap: 1,
+  priorLive: 10,
+  minLive: 5,
+  volumeMargin: 1.0,
+  budgetGain: 1.0,
+  dayMinLive: 75,
+  dayMarginPct: 0.3,
+  windowStaleBelow: 0.05,
+  rampStep: 0.02,
+  rampUntilAbandons: 1,
+  loadModel: DEFAULT_LOAD_MODEL_OPTIONS,
+  recentHalfLifeMin: 10,
+  contradictAlpha: 0.05,
+  answerShift: DEFAULT_ANSWER_SHIFT_OPTIONS,
+});
+
+/** Largest gap between the internal value and the platform's that still counts as "ours" (0.01 + rounding). */
+const ANCHOR_TOLERANCE = 0.0151;
+/** Share of blocked feed-forward kept for the next cycle. */
+const PENDING_FADE = 0.8;
+
+export interface ComplianceState {
+  /** ln of the last value this controller produced, unrounded (undefined until the first step). */
+  u: number | undefined;
+  /** The previous log error, for the proportional term. */
+  ePrev: number | undefined;
+  shift: AnswerShiftState;
+  /** Feed-forward not yet applied because of the step limit (log units). */
+  pending: number;
+  /** Product of detected answer-rate steps (new / old): load = value × loadScale. */
+  loadScale: number;
+  model: LoadModelState;
+  /** Short-memory twin of `model`, to notice when the long memory misleads. */
+  recent: LoadModelState;
+  /** Average load over roughly the rolling window (for its staleness test). */
+  loadAvg: number | undefined;
+}
+
+export function initialComplianceState(): ComplianceState {
+  return { u: undefined, ePrev: undefined, shift: INITIAL_ANSWER_SHIFT, pending: 0, loadScale: 1, model: EMPTY_LOAD_MODEL, recent: EMPTY_LOAD_MODEL, loadAvg: undefined };
+}
+
+/** Count-weighted abandon estimate with a prior at the setpoint, as a percentage. */
+export function priorEstimatePct(abandoned: number, live: number, setpointPct: number, priorLive: number): number {
+  return (100 * (abandoned + (priorLive * setpointPct) / 100)) / (live + priorLive);
+}
+
+type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel'>;
+
+export function validateComplianceOptions(o: ComplianceOptions): void {
+  const positive: NumericOption[] = ['setpointPct', 'ceilingPct', 'maxStep', 'taperBandPct', 'priorLive'];
+  for (const k of positive) if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be a positive number, got ${o[k]}`);
+  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
+  for (const k of nonNegative) if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be ≥ 0, got ${o[k]}`);
+  if (o.setpointPct >= o.ceilingPct) throw new RangeError('setpointPct must be below ceilingPct');
+  if (o.maxStep >= 1) throw new RangeError('maxStep must be below 1 (a fraction of the value)');
+  if (o.loadModel && !(o.loadModel.elasticity > 0 && o.loadModel.halfLifeMin > 0)) throw new RangeError('loadModel needs elasticity > 0 and halfLifeMin > 0');
+}
+
+export function createComplianceController(overrides: Partial<ComplianceOptions> = {}): Controller<ComplianceState> {
+  const o: ComplianceOptions = { ...DEFAULT_COMPLIANCE_OPTIONS, ...overrides };
+  validateComplianceOptions(o);
+  const downMax = Math.log(1 - o.maxStep);
+
+  return {
+    name: 'compliance-pi',
+    init: initialComplianceState,
+    step(state: ComplianceState, input: ControllerInput): ControllerDecision<ComplianceState> {
+      const { current, bounds, signals } = input;
+      if (!(current > 0) || !Number.isFinite(current)) {
+        return { value: bounds.min, state: { ...state, u: undefined, ePrev: undefined, pending: 0 }, reason: 'reset-invalid-current', terms: {} };
+      }
+      // Re-anchor when the value on the platform is not the one we left (another writer, an
+      // override, a failed write): resume from what is really there, with no bump. Within the
+      // tolerance the unrounded state is kept, so moves smaller than the 0.01 write resolution
+      // accumulate instead of being lost to rounding every cycle.
+      const anchored = state.u !== undefined && Math.abs(Math.exp(state.u) - current) < ANCHOR_TOLERANCE;
+      const u0 = anchored ? state.u! : Math.log(current);
+      const ePrev = anchored ? state.ePrev : undefined;
+      // An operator's value (re-anchor) supersedes any feed-forward still pending.
+      let pending = anchored ? state.pending : 0;
+
+      // The cycle just observed ran at the value now on the platform, under the old scale.
+      const lm = o.loadModel;
+      const model = lm ? observeLoad(state.model, current * state.loadScale, signals.last.live, signals.last.abandoned, input.dtSec, lm) : state.model;
+      const recentOpts = lm ? { ...lm, halfLifeMin: o.recentHalfLifeMin } : undefined;
+      const recent = recentOpts
+        ? observeLoad(state.recent, current * state.loadScale, signals.last.live, signals.last.abandoned, input.dtSec, recentOpts)
+        : state.recent;
+      const load = current * state.loadScale;
+      const span = Math.max(60, signals.window.spanSec || 0);
+      const loadAvg = state.loadAvg === undefined ? load : state.loadAvg + (1 - Math.exp((-2 * input.dtSec) / span)) * (load - state.loadAvg);
+      let shift = state.shift;
+      let loadScale = state.loadScale;
+      let detected = 0;
+      if (o.answerShift) {
+        const r = updateAnswerShift(shift, signals.last.attempts, signals.last.connects, o.answerShift);
+        shift = r.state;
+        detected = r.shift;
+        pending += r.shift;
+        loadScale *= Math.exp(-r.shift);
+      }
+
+      const sm = signals.smoothed;
+      if (!(sm.live >= o.minLive)) {
+        const next = { u: u0, ePrev, shift, pending: 0, loadScale, model, recent, loadAvg };
+        return { value: Math.exp(u0), state: next, reason: 'hold-no-data', terms: { smoothedLive: sm.live || 0 } };
+      }
+      // Judge the load the value will have once pending feed-forward lands, so the PI does not
+      // react a second time to an answer-rate step the feed-forward already handles.
+      const xNext = Math.exp(u0 + pending) * loadScale;
+      let estimate = priorEstimatePct(sm.abandoned, sm.live, o.setpointPct, o.priorLive);
+      let contradicted = false;
+      if (lm && recentOpts) {
+        const long = estimateAt(model, xNext, o.setpointPct, o.priorLive, lm);
+        // Too many recent abandons for the long model: something changed (team, talk time,
+        // a plant that is not a power law at this size); trust the short memory until it agrees.
+        contradicted = recentContradicts(long, recent, xNext, recentOpts, o.contradictAlpha);
+        estimate = contradicted ? Math.max(long, estimateAt(recent, xNext, o.setpointPct, o.priorLive, recentOpts)) : long;
+      }
+      const windowPct = priorEstimatePct(signals.window.abandoned, signals.window.live, o.setpointPct, o.priorLive);
+      const dayPct = signals.day.live >= o.dayMinLive ? (100 * signals.day.abandoned) / signals.day.live : undefined;
+
+      // Spend or repay the day's budget: a day running under the setpoint raises the target a
+      // little, one running over lowers it; bounded to stay clear of the ceiling.
+      const perHour = signals.window.spanSec > 0 ? (signals.window.live * 3600) / signals.window.spanSec : 0;
+      const base = o.setpointPct - (perHour > 0 ? Math.min(0.5, o.volumeMargin * Math.sqrt(o.setpointPct / perHour)) : 0);
+      let sp = base;
+      if (dayPct !== undefined) {
+        const weight = Math.min(1, signals.day.live / (4 * o.dayMinLive));
+        sp += o.budgetGain * weight * (base - dayPct);
+        sp = Math.min(base + 0.6 * (o.ceilingPct - base), Math.max(0.5 * base, sp));
+      }
+      const e = Math.max(-o.errorCap, Math.min(o.errorCap, Math.log(sp / estimate)));
+
+      const worst = Math.max(estimate, dayPct ?? 0);
+      let taper = Math.max(0, Math.min(1, (o.ceilingPct - worst) / o.taperBandPct));
+      const dayHot = dayPct !== undefined && dayPct >= o.ceilingPct - o.dayMarginPct;
+      const windowFresh = Math.exp(u0 + pending) * loadScale >= (1 - o.windowStaleBelow) * loadAvg;
+      const windowHot = windowPct >= o.ceilingPct && windowFresh;
+      if (dayHot || windowHot) taper = 0;
+      const upCap = Math.log(1 + o.maxStep * taper);
+
+      let reason = contradicted ? 'pi-recent' : 'pi';
+      let du = o.kp * (e - (ePrev ?? e)) + o.kiPerMin * (input.dtSec / 60) * e;
+      // Cold start: climb from progressive at a fixed pace until the first abandons show where
+      // the frontier is; the slow integral alone would take an hour to get there.
+      if (signals.day.abandoned < o.rampUntilAbandons && e > 0 && du < Math.log(1 + o.rampStep)) {
+        du = Math.log(1 + o.rampStep);
+        reason = 'ramp';
+      }
+      if (dayHot && e < 0) {
+        reason = 'ceiling-day';
+        du = downMax;
+      } else if (du > upCap) {
+        reason = dayHot ? 'ceiling-day-hold' : windowHot ? 'ceiling-window-hold' : taper < 1 ? `${reason}-tapered` : `${reason}-step-limited`;
+        du = upCap;
+      } else if (du < downMax) {
+        reason = `${reason}-step-limited`;
+        du = downMax;
+      }
+      // Feed-forward shares the per-cycle step budget; what does not fit waits, fading so a move
+      // the taper keeps blocking is eventually dropped.
+      const ff = Math.max(downMax - du, Math.min(upCap - du, pending));
+      if (ff !== 0) reason = `${reason}+answer-shift`;
+      du += ff;
+      pending = (pending - ff) * PENDING_FADE;
+
+      const value = clamp(Math.exp(u0 + du), bounds);
+      if (value !== Math.exp(u0 + du)) {
+        reason = `${reason}-clamped`;
+        pending = 0;
+      }
+      return {
+        value,
+        // Anti-windup by back-calculation: keep the clamped value, not the unclamped wish.
+        state: { u: Math.log(value), ePrev: e, shift, pending, loadScale, model, recent, loadAvg },
+        reason,
+        terms: {
+          estimatePct: estimate,
+          windowPct,
+          dayPct: dayPct ?? -1,
+          setpointPct: sp,
+          error: e,
+          taper,
+          step: value / Math.exp(u0) - 1,
+          answerShift: detected,
+          answerRef: shift.pRef ?? -1,
+        },
+      };
+    },
+  };
+}
