@@ -48,7 +48,7 @@ export default tseslint.config(
   // Production code outside main/net: no undici, no own dispatcher, no global fetch/WebSocket.
   {
     files: ['main/**/*.ts', 'preload/**/*.ts'],
-    ignores: ['main/net/**', 'main/electron/**', 'main/index.ts'],
+    ignores: ['main/net/**', 'main/electron/**', 'main/index.ts', 'preload/index.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [ELECTRON_ONLY, UNDICI_ONLY_IN_NET] }],
       'no-restricted-syntax': ['error', ...NO_OWN_DISPATCHER],
@@ -56,7 +56,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/electron/**/*.ts', 'main/index.ts'],
+    files: ['main/electron/**/*.ts', 'main/index.ts', 'preload/index.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [UNDICI_ONLY_IN_NET] }],
       'no-restricted-syntax': ['error', ...NO_OWN_DISPATCHER],

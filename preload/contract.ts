@@ -233,6 +233,8 @@ export const SettingsViewSchema = z.object({
   secrets: z.record(z.enum(SECRET_NAMES), SecretStatusSchema),
   secretBackend: z.string(),
   warnings: z.array(WarningSchema),
+  /** Choices for the form's region field (GENESYS_REGION_KEYS); without it the field is free text. */
+  regions: z.array(z.string()).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 

@@ -55,7 +55,10 @@ export function connectInterceptor(o: ConnectInterceptorOptions): Dispatcher.Dis
           return;
         }
         socket.destroy();
-        if (statusCode === 407) fail(controller, new ProxyAuthRequired(o.proxy, authSchemes(headers['proxy-authenticate']), o.credentialsSent));
+        // tinyproxy (and some appliances) answer bad credentials with 401 instead of 407.
+        if (statusCode === 407 || statusCode === 401) {
+          fail(controller, new ProxyAuthRequired(o.proxy, authSchemes(headers['proxy-authenticate'] ?? headers['www-authenticate']), o.credentialsSent));
+        }
         else if (statusCode >= 400 && statusCode < 600) fail(controller, new ProxyRefusedConnect(o.proxy, target, statusCode));
         else fail(controller, new ProxyUnreachable(o.proxy, `unexpected CONNECT status ${statusCode}`, 'proxy-connect'));
       },

@@ -22,6 +22,12 @@ export interface RouteDispatcher {
   readonly viaProxy: boolean;
   readonly credentialsSent: boolean;
   readonly dispatcher: Dispatcher;
+  /**
+   * The last typed failure while connecting through this route (proxy or origin hop), with a
+   * performance.now() timestamp. The WebSocket path uses it: undici's WebSocket reports every
+   * handshake failure as a bare error.
+   */
+  lastFailure(): { at: number; target: string; error: NetError } | undefined;
   /** Waits for in-flight requests, then closes every connection. */
   close(): Promise<void>;
   destroy(): Promise<void>;
@@ -50,6 +56,11 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
   const key = routeKey(route);
   const label = route.kind === 'direct' ? 'direct' : proxyLabel(route.endpoint);
   const viaProxy = route.kind === 'proxy';
+  let last: { at: number; target: string; error: NetError } | undefined;
+  const noteFailure = (target: string, error: NetError) => {
+    last = { at: performance.now(), target, error };
+    health.error(error);
+  };
   const tlsOptions = {
     secureContext: o.secureContext,
     // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn verification off.
@@ -66,7 +77,7 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
     return inner(opts, (err, socket) => {
       if (err) {
         const typed = classifyOriginConnectError(err, ctx);
-        health.error(typed);
+        noteFailure(origin, typed);
         cb(typed);
         return;
       }
@@ -117,7 +128,7 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
             now: () => performance.now(),
             observer: {
               tunnel: (target, socket, ms) => health.tunnelSocket(label, target, socket, ms),
-              failure: (_target, err: NetError) => health.error(err),
+              failure: (target, err: NetError) => noteFailure(target, err),
             },
           }),
         ),
@@ -129,6 +140,7 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
     viaProxy,
     credentialsSent: o.proxyToken !== undefined,
     dispatcher,
+    lastFailure: () => last,
     close: () => dispatcher.close(),
     destroy: () => dispatcher.destroy(),
   };

@@ -32,7 +32,7 @@ export interface DoctorTarget {
   url: string;
 }
 
-export function failed(hop: DoctorHop, target: string, e: unknown, ms?: number): DoctorCheck {
+export function failedCheck(hop: DoctorHop, target: string, e: unknown, ms?: number): DoctorCheck {
   const ne = e instanceof NetError ? e : undefined;
   return {
     hop, target, status: 'fail',
@@ -58,14 +58,14 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
   try {
     decision = await net.resolveProxy(url);
   } catch (e) {
-    out.push(failed('config', hostPort, e));
+    out.push(failedCheck('config', hostPort, e));
     return out;
   }
   const first = decision.routes[0] ?? { kind: 'direct' as const };
   const routeText = decision.routes.map((r) => (r.kind === 'direct' ? 'DIRECT' : proxyLabel(r.endpoint))).join(' → ');
   out.push({
     hop: 'config', target: hostPort, status: 'ok',
-    summary: `${t.name}: ${routeText} (source: ${decision.source}${decision.detail ? `, ${d.redactor.text(decision.detail)}` : ''}${decision.noProxyRule ? `, NO_PROXY match "${decision.noProxyRule}"` : ''})`,
+    summary: `${t.name} → ${routeText} (source: ${decision.source}${decision.detail ? `, ${d.redactor.text(decision.detail)}` : ''}${decision.noProxyRule ? `, NO_PROXY match "${decision.noProxyRule}"` : ''})`,
     details: { source: decision.source, routes: routeText, ...(decision.noProxyRule ? { noProxyRule: decision.noProxyRule } : {}), ...(decision.skipped ? { skipped: decision.skipped } : {}) },
   });
 
@@ -82,7 +82,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
     const err = viaProxy
       ? classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs })
       : classifyOriginConnectError(e, { target: hopLabel, host: hopHost, viaProxy: false, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs });
-    out.push(failed('dns', hopHost, err, performance.now() - t0));
+    out.push(failedCheck('dns', hopHost, err, performance.now() - t0));
     return out;
   }
 
@@ -102,7 +102,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
     const err = viaProxy
       ? classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs })
       : classifyOriginConnectError(e, { target: hopLabel, host: hopHost, viaProxy: false, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs });
-    out.push(failed('tcp', hopLabel, err, performance.now() - t0));
+    out.push(failedCheck('tcp', hopLabel, err, performance.now() - t0));
     return out;
   }
 
@@ -117,13 +117,13 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
         socket = r.socket as Socket;
         out.push({ hop: 'connect', target: hostPort, status: 'ok', summary: `proxy ${hopLabel} opened a tunnel to ${hostPort} (200${token ? ', credentials sent' : ''})`, ms: since(t0), ...(via ? { details: { via } } : {}) });
       } else {
-        const schemes = authSchemes(r.headers['proxy-authenticate']);
-        const err = r.status === 407 ? new ProxyAuthRequired(hopLabel, schemes, token !== undefined) : new ProxyRefusedConnect(hopLabel, hostPort, r.status);
-        out.push({ ...failed('connect', hostPort, err, performance.now() - t0), details: { status: r.status, ...(schemes.length ? { proxyAuthenticate: schemes } : {}), ...(via ? { via } : {}) } });
+        const schemes = authSchemes(r.headers['proxy-authenticate'] ?? r.headers['www-authenticate']);
+        const err = r.status === 407 || r.status === 401 ? new ProxyAuthRequired(hopLabel, schemes, token !== undefined) : new ProxyRefusedConnect(hopLabel, hostPort, r.status);
+        out.push({ ...failedCheck('connect', hostPort, err, performance.now() - t0), details: { status: r.status, ...(schemes.length ? { proxyAuthenticate: schemes } : {}), ...(via ? { via } : {}) } });
         return out;
       }
     } catch (e) {
-      out.push(failed('connect', hostPort, classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs }), performance.now() - t0));
+      out.push(failedCheck('connect', hostPort, classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs }), performance.now() - t0));
       return out;
     }
   }
@@ -140,7 +140,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
     tlsInfo = await probeTls(socket as Socket, url.hostname, d.trust, d.secureContext, cfg.timeouts.tlsHandshakeMs);
   } catch (e) {
     socket?.destroy();
-    out.push(failed('tls', hostPort, classifyOriginConnectError(e, { target: hostPort, host: url.hostname, viaProxy, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs }), performance.now() - t0));
+    out.push(failedCheck('tls', hostPort, classifyOriginConnectError(e, { target: hostPort, host: url.hostname, viaProxy, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs }), performance.now() - t0));
     return out;
   }
   const ms = since(t0);
@@ -151,7 +151,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
   if (!tlsInfo.authorized) {
     const err = classifyOriginConnectError(Object.assign(new Error(tlsInfo.error ?? 'untrusted'), { code: tlsInfo.error, reason: tlsInfo.error }), { target: hostPort, host: url.hostname, viaProxy, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs });
     const fix = err instanceof TlsUntrusted && inspection === 'detected' ? 'TLS inspection detected; import your corporate root CA (PEM) as a CA bundle' : err.fix;
-    out.push({ ...failed('tls', hostPort, err, ms), fix, details: { ...details, issuer: leaf?.issuer } });
+    out.push({ ...failedCheck('tls', hostPort, err, ms), fix, details: { ...details, issuer: leaf?.issuer } });
     return out;
   }
   out.push({

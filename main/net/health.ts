@@ -187,7 +187,9 @@ export class HealthRecorder {
         }
         const st = p.stats;
         active += st.running;
-        idle += st.free;
+        // connected − running: a connection that just finished is idle even before undici marks it
+        // free (it waits one event-loop turn before reusing a socket).
+        idle += Math.max(0, st.connected - st.running);
         pending += st.pending;
       }
       tunnels += s.tunnels;

@@ -7,7 +7,7 @@ export type { WebSocketOptions, UpgradeProbeResult } from './websocket.ts';
 export type { ProxyDecision, ProxySource, ProxyRoute, SystemProxyResolver, Env } from './proxy-resolver.ts';
 export type { RetryPolicy } from './retry-policy.ts';
 export { idempotentPolicy, oauthPolicy, NO_RETRY, parseRetryAfter } from './retry-policy.ts';
-export { formatReport, type DoctorReport, type DoctorCheck, type DoctorTarget, type DoctorHop, type CheckStatus } from './doctor.ts';
+export { formatReport, failedCheck, reportOf, type DoctorReport, type DoctorCheck, type DoctorTarget, type DoctorHop, type CheckStatus } from './doctor.ts';
 export * from './errors.ts';
 /** The WebSocket type the factory returns (undici's WHATWG WebSocket). */
 export type { WebSocket as NetWebSocket } from 'undici';

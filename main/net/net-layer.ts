@@ -87,15 +87,30 @@ export async function createNetLayer(o: NetLayerOptions): Promise<NetLayer> {
   const failedUntil = new Map<string, number>();
   const decisions = new Map<string, ProxyDecision>();
 
+  // A locked or unavailable keychain must not stop the network layer: go without the password
+  // (the proxy's 407 then says what is missing).
+  const readPassword = async (): Promise<string | undefined> => {
+    try {
+      return await o.secrets.get('proxy.password');
+    } catch (e) {
+      logger.warn('could not read the proxy password from the secret store', { error: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
+  };
+
   const build = async (input: unknown): Promise<Generation> => {
     const { config, urlPassword } = normalizeNetConfig(input);
     if (urlPassword !== undefined) {
       red.addSecret(urlPassword);
-      if (o.secrets.set) await o.secrets.set('proxy.password', urlPassword);
+      if (o.secrets.set) {
+        await o.secrets.set('proxy.password', urlPassword).catch((e: unknown) =>
+          logger.warn('could not store the proxy password; keeping it in memory', { error: e instanceof Error ? e.message : String(e) }));
+      }
     }
-    const trust = await loadTrustStore({ caBundlePaths: config.tls.caBundlePaths, useSystemCa: config.tls.useSystemCa, nowMs: clock.now(), env });
+    // Certificate validity is judged by the wall clock, as OpenSSL will judge it, never virtual time.
+    const trust = await loadTrustStore({ caBundlePaths: config.tls.caBundlePaths, useSystemCa: config.tls.useSystemCa, nowMs: Date.now(), env });
     const secureContext = createSecureContext({ ca: trust.ca, minVersion: 'TLSv1.2' });
-    const storePassword = urlPassword ?? (config.proxy.username !== undefined ? await o.secrets.get('proxy.password') : undefined);
+    const storePassword = urlPassword ?? (config.proxy.username !== undefined ? await readPassword() : undefined);
     red.addSecret(storePassword);
     return { config, trust, secureContext, resolver: new ProxyResolver(config, env, o.systemProxyResolver, () => clock.now()), storePassword, dispatchers: new Map() };
   };
@@ -156,7 +171,7 @@ export async function createNetLayer(o: NetLayerOptions): Promise<NetLayer> {
   const refreshProxyPassword = async (): Promise<boolean> => {
     const g = gen;
     if (g.config.proxy.username === undefined) return false;
-    const pw = await o.secrets.get('proxy.password');
+    const pw = await readPassword();
     if (pw === g.storePassword) return false;
     red.addSecret(pw);
     g.storePassword = pw;
@@ -229,8 +244,9 @@ export async function createNetLayer(o: NetLayerOptions): Promise<NetLayer> {
     close: async () => {
       if (closed) return;
       closed = true;
-      health.close();
+      // Dispatchers first: the recorder must still see tunnels that finish opening while they drain.
       await Promise.all([...gen.dispatchers.values()].map((d) => d.close()));
+      health.close();
     },
   };
   return layer;

@@ -213,7 +213,7 @@ export async function executeRequest(d: ExecDeps, req: NetRequest): Promise<NetR
         throw httpErr;
       }
       d.logger.info('retrying request', { method, target, attempt, delayMs: decision.delayMs, reason: decision.reason });
-      await sleep(d.clock, decision.delayMs, ac.signal);
+      if (decision.delayMs > 0) await sleep(d.clock, decision.delayMs, ac.signal);
     }
   } finally {
     deadline.cancel();

@@ -3,6 +3,7 @@
 // open is followed by an upgrade probe on the same route that reads the real answer: 407 (via the
 // CONNECT interceptor), a non-101 status after the proxy stripped `Upgrade`, or 403.
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { WebSocket, type Dispatcher } from 'undici';
 import { isProxyRouteFailure } from './classify.ts';
 import type { RouteDispatcher } from './dispatchers.ts';
@@ -153,14 +154,21 @@ export async function openWebSocket(d: WsDeps, input: string | URL, o: WebSocket
   if (o.signal?.aborted) throw o.signal.reason;
   const { candidates } = await d.routesFor(url);
   let last: unknown;
+  const hostPort = `${url.hostname}:${url.port || (url.protocol === 'wss:' ? 443 : 80)}`;
   for (let i = 0; i < candidates.length; i++) {
     const rd = candidates[i] as RouteDispatcher;
+    const started = performance.now();
     try {
       return await openOn(rd, url, o, timeoutMs);
     } catch (e) {
       if (o.signal?.aborted) throw o.signal.reason;
       let err: unknown = e;
-      if (e instanceof WebSocketRejected && e.reason === 'closed') {
+      // A connect failure on this route during our attempt (407, TLS, stalled proxy…) is the cause;
+      // otherwise the upgrade itself was refused and a probe reads the status.
+      const lf = rd.lastFailure();
+      if (e instanceof WebSocketRejected && e.reason === 'closed' && lf && lf.at >= started && lf.target === hostPort) {
+        err = lf.error;
+      } else if (e instanceof WebSocketRejected && e.reason === 'closed') {
         const probe = await probeUpgrade(rd, url, o.headers ?? {}, timeoutMs, o.knownGood ?? false);
         // A probe that upgraded fine means the server closed our real attempt; keep the generic error.
         if (!probe.ok && probe.error) err = probe.error;

@@ -80,7 +80,8 @@ export async function handleCompatRest(req: IncomingMessage, res: ServerResponse
   if (method === 'GET') return send(res, 200, topicsJson(ch, ch.topics));
   if (method === 'DELETE') {
     o.registry.clearTopics(ch);
-    return send(res, 200);
+    res.writeHead(204).end();
+    return;
   }
   if (method !== 'PUT' && method !== 'POST') return sendError(res, 405, 'method.not.allowed', `${method} is not supported here`, { allow: 'GET, PUT, POST, DELETE' });
   const body = await readBody(req);

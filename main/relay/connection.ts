@@ -2,12 +2,19 @@
 // up; once the socket holds `WRITE_HIGH_WATER` bytes, they wait in a bounded ClientQueue (which
 // coalesces latest-wins topics) and are written as the socket drains. A client over its bound is
 // closed with 4008 without slowing anyone else (notes/wsrelay.md §2.1, §7.3).
+//
+// Frames arrive pre-built (wire.ts) and are written to the TCP socket under `ws` directly: one
+// write of one shared buffer per recipient, about half the user-space cost of ws.send. This is
+// safe because ws only queues frames while compressing (off here) or sending Blobs (never), so
+// its own frames (pings, close) and ours reach the socket in call order.
+import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../util/clock.ts';
 import { ClientQueue, type QueueLimits } from './client-queue.ts';
 import { CLOSE, type CloseSpec } from './close-codes.ts';
 import type { DeliveryStats } from './delivery-stats.ts';
 import { StrikeCounter, TokenBucket, type RateLimitOptions } from './rate-limiter.ts';
+import { framePayload, textFrameOf } from './wire.ts';
 
 /** Bytes the socket may buffer before frames wait in our queue (where they can be coalesced). */
 export const WRITE_HIGH_WATER = 64 * 1024;
@@ -32,6 +39,8 @@ const CLOSED = 2;
 export abstract class Connection {
   readonly id: string;
   readonly ws: WebSocket;
+  /** The TCP socket under ws; undefined if a future ws hides it (then ws.send is used). */
+  readonly #socket: Socket | undefined;
   protected readonly deps: ConnectionDeps;
   #state = OPEN;
   #queue: ClientQueue | undefined;
@@ -46,6 +55,8 @@ export abstract class Connection {
   constructor(id: string, ws: WebSocket, deps: ConnectionDeps) {
     this.id = id;
     this.ws = ws;
+    const raw = (ws as unknown as { _socket?: unknown })._socket;
+    this.#socket = raw && typeof (raw as Socket).write === 'function' && typeof (raw as Socket).writableLength === 'number' ? (raw as Socket) : undefined;
     this.deps = deps;
     const now = deps.clock.now();
     this.#bucket = new TokenBucket(deps.rate, now);
@@ -64,9 +75,14 @@ export abstract class Connection {
     return this.#state === OPEN;
   }
 
+  /** Bytes the socket holds that the kernel has not taken yet. */
+  #buffered(): number {
+    return this.#socket ? this.#socket.writableLength : this.ws.bufferedAmount;
+  }
+
   /** Bytes waiting for this client: in our queue and in the socket's buffer. */
   get depth(): number {
-    return (this.#queue?.bytes ?? 0) + this.ws.bufferedAmount;
+    return (this.#queue?.bytes ?? 0) + this.#buffered();
   }
 
   /** Handles one text frame from the client. */
@@ -76,12 +92,12 @@ export abstract class Connection {
   /** Answers a malformed frame (relay protocol: an error frame; compat: nothing). */
   protected abstract onMalformed(code: string, message: string): void;
 
-  /** Queues an event frame; `arrivedAt` feeds the delivery-latency metric. */
+  /** Queues a frame (from wire.ts); `arrivedAt` feeds the delivery-latency metric. */
   push(topic: string, frame: Buffer, latestWins: boolean, arrivedAt: number): void {
     if (this.#state !== OPEN) return;
     const q = this.#queue;
     if (q === undefined || q.length === 0) {
-      const buffered = this.ws.bufferedAmount;
+      const buffered = this.#buffered();
       if (buffered < WRITE_HIGH_WATER) {
         this.#write(frame, buffered);
         if (arrivedAt >= 0) this.deps.stats.delivered(arrivedAt);
@@ -89,7 +105,7 @@ export abstract class Connection {
       }
     }
     const queue = (this.#queue ??= new ClientQueue(this.deps.queueLimits));
-    const outcome = queue.push({ topic, frame, bytes: frame.length, latestWins, arrivedAt }, this.ws.bufferedAmount);
+    const outcome = queue.push({ topic, frame, bytes: frame.length, latestWins, arrivedAt }, this.#buffered());
     if (outcome === 'coalesced') this.deps.stats.coalesced++;
     else if (outcome === 'overflow') {
       this.deps.stats.dropped++;
@@ -103,20 +119,18 @@ export abstract class Connection {
 
   /** Control frames (acks, gaps, pongs, errors) share the event path so ordering holds. */
   pushText(text: string): void {
-    this.push('', Buffer.from(text), false, -1);
+    this.push('', textFrameOf(text), false, -1);
   }
 
   #write(frame: Buffer, buffered: number): void {
-    if (!this.#armed && buffered + frame.length >= WRITE_HIGH_WATER) {
-      // This write fills the socket: its callback (run once it reaches the kernel) resumes the queue.
-      this.#armed = true;
-      this.ws.send(frame, TEXT, this.#onFlushed);
-    } else {
-      this.ws.send(frame, TEXT);
-    }
+    // A write that fills the socket gets a callback (run once it reaches the kernel) that resumes the queue.
+    const cb = !this.#armed && buffered + frame.length >= WRITE_HIGH_WATER ? this.#onFlushed : undefined;
+    if (cb) this.#armed = true;
+    if (this.#socket) this.#socket.write(frame, cb);
+    else this.ws.send(framePayload(frame), TEXT, cb);
   }
 
-  readonly #onFlushed = (err?: Error): void => {
+  readonly #onFlushed = (err?: Error | null): void => {
     this.#armed = false;
     if (!err) this.#flush();
   };
@@ -125,7 +139,7 @@ export abstract class Connection {
     const q = this.#queue;
     if (!q) return;
     while (this.#state === OPEN && q.length > 0) {
-      const buffered = this.ws.bufferedAmount;
+      const buffered = this.#buffered();
       if (buffered >= WRITE_HIGH_WATER && this.#armed) return;
       const item = q.shift()!;
       this.#write(item.frame, buffered);
@@ -175,7 +189,8 @@ export abstract class Connection {
     if (this.#state !== OPEN) return;
     const q = this.#queue;
     for (let item = q?.shift(); item; item = q?.shift()) {
-      this.ws.send(item.frame, TEXT);
+      if (this.#socket) this.#socket.write(item.frame);
+      else this.ws.send(framePayload(item.frame), TEXT);
       if (item.arrivedAt >= 0) this.deps.stats.delivered(item.arrivedAt);
     }
     this.close(spec);

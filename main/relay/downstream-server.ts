@@ -133,6 +133,7 @@ export class DownstreamServer {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.#o.isDraining()) return sendError(res, 503, 'service.unavailable', 'relay is restarting or shutting down', { 'retry-after': '1' });
     const target = classifyTarget(req.url, false);
+    if (target.kind === 'oauth-token') return this.#token(req, res);
     const verdict = checkRequest(req.url, req.headers, this.#policy, true);
     if (!verdict.ok) {
       this.#o.stats.refused(verdict.code);
@@ -140,5 +141,26 @@ export class DownstreamServer {
     }
     if (target.kind !== 'compat-rest') return sendError(res, 404, 'not.found', 'no such endpoint on the relay');
     await this.#o.compatRest(req, res, target.path);
+  }
+
+  /**
+   * Client-credentials grant for Genesys-compatible tools, which always fetch a token first: the
+   * relay token is the client secret (any client id) and is handed back as the access token.
+   */
+  #token(req: IncomingMessage, res: ServerResponse): void {
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+    const decoded = basic ? Buffer.from(basic[1] as string, 'base64').toString('utf8') : '';
+    const secret = decoded.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : undefined;
+    const headers = { ...req.headers, authorization: secret !== undefined ? `Bearer ${secret}` : undefined };
+    const verdict = req.method === 'POST' ? checkRequest(req.url, headers, this.#policy, true) : { ok: false as const, status: 405, code: 'method', message: 'POST only' };
+    req.resume();
+    if (!verdict.ok) {
+      this.#o.stats.refused(verdict.code);
+      res.writeHead(verdict.status === 401 ? 401 : verdict.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: verdict.status === 401 ? 'invalid_client' : 'invalid_request', description: verdict.message }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ access_token: secret, token_type: 'bearer', expires_in: 86_400 }));
   }
 }

@@ -1,11 +1,15 @@
 // Delivers one upstream event to a topic's subscribers. Narrow topics go out inline; wide ones
-// (more than `inlineMax` subscribers) are cut into time slices with setImmediate between them, so
-// the event loop never stalls for long (notes/wsrelay.md §6: one 3,787-wide loop blocked 60 ms)
-// and concurrent wide events take turns. Events of one topic are never reordered: a topic's next
-// event waits until its current wide delivery has finished.
+// (more than `inlineMax` subscribers) are cut into chunks with setImmediate between time slices,
+// so the event loop never stalls for long (notes/wsrelay.md §6: one 3,787-wide loop blocked
+// 60 ms). Among concurrent wide events the one with the fewest sends left goes first: a
+// 1,000-wide event is not held up behind a 7,000-wide one, and mean completion time is minimal.
+// Events of one topic are never reordered: a topic's next event waits for its current one.
 import { performance } from 'node:perf_hooks';
 
-/** One event's frames, each encoded once on first use and then shared by every recipient. */
+/**
+ * One event's WebSocket frames (header included, see wire.ts), each encoded once on first use and
+ * then written as-is to every recipient.
+ */
 export interface EventFrames {
   /** Relay-protocol `event` frame. */
   relayFrame(): Buffer;
@@ -106,37 +110,35 @@ export class FanoutScheduler {
     const start = performance.now();
     const { chunk } = this.#o;
     while (this.#jobs.length > 0) {
-      // One round: every active job gets up to `chunk` sends, so wide events share the loop.
-      for (let j = 0; j < this.#jobs.length; j++) {
-        const job = this.#jobs[j]!;
-        const { list, frames, arrivedAt, owner } = job;
-        const end = Math.min(list.length, job.next + chunk);
-        for (let i = job.next; i < end; i++) list[i]!.deliverEvent(owner.topic, frames, owner.latestWins, arrivedAt);
-        job.next = end;
+      // Shortest remaining first; the job list is short (one entry per busy wide topic).
+      let pick = 0;
+      for (let j = 1; j < this.#jobs.length; j++) {
+        const a = this.#jobs[j]!;
+        const b = this.#jobs[pick]!;
+        if (a.list.length - a.next < b.list.length - b.next) pick = j;
       }
-      this.#retireFinished();
+      const job = this.#jobs[pick]!;
+      const { list, frames, arrivedAt, owner } = job;
+      const end = Math.min(list.length, job.next + chunk);
+      for (let i = job.next; i < end; i++) list[i]!.deliverEvent(owner.topic, frames, owner.latestWins, arrivedAt);
+      job.next = end;
+      if (end >= list.length) this.#retire(pick);
       const elapsed = performance.now() - start;
       if (elapsed > this.#longestSliceMs) this.#longestSliceMs = elapsed;
       if (elapsed >= budgetMs) return;
     }
   }
 
-  #retireFinished(): void {
-    const still: Job[] = [];
-    for (const job of this.#jobs) {
-      if (job.next < job.list.length) {
-        still.push(job);
-        continue;
-      }
-      const owner = job.owner;
-      owner.active = undefined;
-      const following = owner.backlog?.shift();
-      if (owner.backlog?.length === 0) owner.backlog = undefined;
-      if (following) {
-        owner.active = following;
-        still.push(following);
-      }
+  #retire(index: number): void {
+    const owner = this.#jobs[index]!.owner;
+    owner.active = undefined;
+    const following = owner.backlog?.shift();
+    if (owner.backlog?.length === 0) owner.backlog = undefined;
+    if (following) {
+      owner.active = following;
+      this.#jobs[index] = following;
+    } else {
+      this.#jobs.splice(index, 1);
     }
-    this.#jobs = still;
   }
 }

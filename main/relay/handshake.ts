@@ -93,7 +93,7 @@ export function tokenMatches(presented: string | undefined, policy: HandshakePol
 
 const QUERY_SECRET = /[?&](token|access_token|auth|authorization|key)=/i;
 
-export type RequestKind = 'relay-socket' | 'compat-socket' | 'compat-rest' | 'not-found';
+export type RequestKind = 'relay-socket' | 'compat-socket' | 'compat-rest' | 'oauth-token' | 'not-found';
 
 export interface RequestTarget {
   kind: RequestKind;
@@ -114,6 +114,7 @@ export function classifyTarget(url: string | undefined, isUpgrade: boolean): Req
     return { kind: 'not-found', path };
   }
   if (path.startsWith('/api/v2/notifications/')) return { kind: 'compat-rest', path };
+  if (path === '/oauth/token') return { kind: 'oauth-token', path };
   return { kind: 'not-found', path };
 }
 

@@ -2,6 +2,8 @@
 // per client (notes/wsrelay.md §7.3: timer cost is O(N) per interval either way, but per-client
 // timers cost memory and wake-ups). Every `pingIntervalMs` all clients are pinged; `pongTimeoutMs`
 // later those that did not answer are dropped. Idle and expired sessions go in the same sweep.
+// A ping is a syscall: 10k of them in one go would stall the loop for ~100 ms, so sweeps run in
+// slices of SLICE connections with setImmediate between them.
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { CLOSE } from './close-codes.ts';
 import { CompatSocket, type CompatRegistry } from './compat-channels.ts';
@@ -18,6 +20,17 @@ export interface HeartbeatOptions {
   pongTimeoutMs: number;
   idleTimeoutMs: number;
   compatHeartbeatMs: number;
+}
+
+const SLICE = 500;
+
+/** Runs `fn` over a snapshot of `items`, SLICE at a time, yielding between slices. */
+async function sliced<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
+  const list = [...items];
+  for (let i = 0; i < list.length; i += SLICE) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const item of list.slice(i, i + SLICE)) fn(item);
+  }
 }
 
 export class Heartbeat {
@@ -58,7 +71,9 @@ export class Heartbeat {
     this.#compat = this.#o.clock.setTimeout(() => {
       if (!this.#running) return;
       const beat = compatEncode.heartbeat();
-      for (const c of this.#o.connections()) if (c instanceof CompatSocket) c.pushText(beat);
+      void sliced(this.#o.connections(), (c) => {
+        if (c instanceof CompatSocket) c.pushText(beat);
+      });
       this.#armCompat();
     }, this.#o.compatHeartbeatMs);
   }
@@ -67,16 +82,16 @@ export class Heartbeat {
   sweep(): void {
     const now = this.#o.clock.now();
     this.#o.compat.sweep();
-    for (const c of this.#o.connections()) {
-      if (!c.open) continue;
+    void sliced(this.#o.connections(), (c) => {
+      if (!c.open || !this.#running) return;
       if (c instanceof CompatSocket) c.refreshIdle(now);
       if (c.emptySince !== undefined && now - c.emptySince >= this.#o.idleTimeoutMs) {
         this.#o.stats.closes.idle++;
         c.close(CLOSE.idle);
-        continue;
+        return;
       }
       c.sendPing();
-    }
+    });
     this.#check?.cancel();
     this.#check = this.#o.clock.setTimeout(() => {
       for (const c of this.#o.connections()) {

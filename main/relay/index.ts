@@ -6,4 +6,4 @@ export type { UpstreamPlatform, UpstreamChannel, UpstreamSocket, UpstreamSocketH
 export { RELAY_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './handshake.ts';
 export { CLOSE, type StopReason } from './close-codes.ts';
 export { DEFAULT_TOPIC_PATTERNS, type TopicPatternInput, type TopicPatternSpec } from './topic-patterns.ts';
-export type { PoolEvent } from './upstream-pool.ts';
+export type { PoolEvent } from './pool-types.ts';

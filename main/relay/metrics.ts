@@ -1,5 +1,6 @@
 // The relay's numbers for the bridge (issue #6): downstream sessions, upstream channels and
 // topics, queue depth p99, drops and slow-consumer closes, delivery latency p50/p99.
+import type { IntervalHistogram } from 'node:perf_hooks';
 import type { CompatRegistry } from './compat-channels.ts';
 import { CompatSocket } from './compat-channels.ts';
 import type { Connection } from './connection.ts';
@@ -7,7 +8,8 @@ import type { DeliveryStats } from './delivery-stats.ts';
 import type { FanoutScheduler } from './fanout.ts';
 import { LogHistogram } from './histogram.ts';
 import type { TopicRouter } from './topic-router.ts';
-import type { PoolMetrics, UpstreamPool } from './upstream-pool.ts';
+import type { PoolMetrics } from './pool-types.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
 
 export interface RelayMetrics {
   sessions: { total: number; relay: number; compat: number };
@@ -24,6 +26,8 @@ export interface RelayMetrics {
   /** Upstream arrival → socket write, ms, since start or the last window reset. */
   latencyMs: { p50: number; p99: number; max: number; count: number };
   fanout: { longestSliceMs: number; pendingJobs: number };
+  /** Event-loop delay since start or the last window reset (perf_hooks.monitorEventLoopDelay). */
+  eventLoopDelayMs: { p99: number; max: number };
   draining: boolean;
 }
 
@@ -36,6 +40,7 @@ export interface MetricsSources {
   fanout: FanoutScheduler;
   draining: boolean;
   resetWindow: boolean;
+  loopDelay: IntervalHistogram | undefined;
 }
 
 export function collectMetrics(src: MetricsSources): RelayMetrics {
@@ -64,8 +69,12 @@ export function collectMetrics(src: MetricsSources): RelayMetrics {
     refusedUpgrades: { ...src.stats.refusedUpgrades },
     latencyMs: { p50: lat.p50, p99: lat.p99, max: lat.max, count: lat.count },
     fanout: { longestSliceMs: src.fanout.takeLongestSliceMs(), pendingJobs: src.fanout.pendingJobs },
+    eventLoopDelayMs: src.loopDelay && src.loopDelay.count > 0 ? { p99: src.loopDelay.percentile(99) / 1e6, max: src.loopDelay.max / 1e6 } : { p99: 0, max: 0 },
     draining: src.draining,
   };
-  if (src.resetWindow) src.stats.latency.reset();
+  if (src.resetWindow) {
+    src.stats.latency.reset();
+    src.loopDelay?.reset();
+  }
   return out;
 }

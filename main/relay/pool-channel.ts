@@ -23,6 +23,8 @@ export class PoolChannel {
   state: ChannelState = 'opening';
   info: UpstreamChannel | undefined;
   socket: UpstreamSocket | undefined;
+  /** Settles when the current socket has fully closed. */
+  socketClosed: Promise<void> | undefined;
   /** Bumped per socket, so callbacks from a replaced socket are recognised as stale. */
   gen = 0;
   readonly desired = new Set<string>();
@@ -41,6 +43,8 @@ export class PoolChannel {
   /** When the socket was lost and the topics that may have missed events since then. */
   lost: { since: number; reason: string; topics: Set<string> } | undefined;
   rotateTimer: TimerHandle | undefined;
+  /** Resolved by the next `pong` on this channel's socket (the rotation barrier). */
+  pongWaiters: Array<() => void> = [];
 
   constructor(topics: Iterable<string> = []) {
     for (const t of topics) this.desired.add(t);

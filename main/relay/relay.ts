@@ -2,7 +2,7 @@
 // Downstream: loopback server, relay-protocol sessions and Genesys-compatible channels.
 // Upstream: one bounded pool of platform channels shared by all of them, through `upstream`.
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { systemClock } from '../util/clock.ts';
 import { silentLogger } from '../util/log.ts';
@@ -21,7 +21,8 @@ import { encode } from './protocol.ts';
 import { RelaySession, type RelaySessionDeps } from './relay-session.ts';
 import { TopicAllowlist } from './topic-patterns.ts';
 import { TopicRouter } from './topic-router.ts';
-import { UpstreamPool, type PoolEvent } from './upstream-pool.ts';
+import type { PoolEvent } from './pool-types.ts';
+import { UpstreamPool } from './upstream-pool.ts';
 
 export interface DrainReport {
   reason: StopReason;
@@ -170,6 +171,7 @@ export function createRelay(options: RelayOptions): Relay {
   });
 
   let stopping: Promise<DrainReport> | undefined;
+  let loopDelay: IntervalHistogram | undefined;
 
   async function stop(opts: StopOptions = {}): Promise<DrainReport> {
     const reason = opts.reason ?? 'shutdown';
@@ -201,6 +203,7 @@ export function createRelay(options: RelayOptions): Relay {
       const drainMs = performance.now() - t0;
       pool.stop(1001, reason === 'restart' ? 'relay restarting' : 'relay shutting down'); // 4.
       await server.close();
+      loopDelay?.disable();
       const report: DrainReport = { reason, sessions: list.length, closedGracefully: list.length - terminated, terminated, drainMs };
       logger.info('relay stopped', { ...report });
       emit('stopped', report);
@@ -212,6 +215,8 @@ export function createRelay(options: RelayOptions): Relay {
   return {
     async start() {
       const port = await server.listen();
+      loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
       pool.start();
       heartbeat.start();
       logger.info('relay listening', { port });
@@ -219,7 +224,7 @@ export function createRelay(options: RelayOptions): Relay {
       return { port };
     },
     stop,
-    metrics: (opts) => collectMetrics({ connections, stats, pool, router, compat, fanout, draining, resetWindow: opts?.resetWindow ?? false }),
+    metrics: (opts) => collectMetrics({ connections, stats, pool, router, compat, fanout, draining, resetWindow: opts?.resetWindow ?? false, loopDelay }),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (e: never) => void);

@@ -5,6 +5,7 @@
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { encode, type RejectReason, type RejectedTopic } from './protocol.ts';
 import type { EventFrames, FanoutScheduler, FanoutTarget, FanoutTopic, Job } from './fanout.ts';
+import { textFrameOf } from './wire.ts';
 
 export interface Subscriber extends FanoutTarget {
   notifyGap(topics: string[], reason: string, since: number): void;
@@ -82,11 +83,11 @@ class Frames implements EventFrames {
   }
 
   relayFrame(): Buffer {
-    return (this.#relay ??= Buffer.from(encode.event(this.#topic, this.#seq, this.#body, this.#cid)));
+    return (this.#relay ??= textFrameOf(encode.event(this.#topic, this.#seq, this.#body, this.#cid)));
   }
 
   compatFrame(): Buffer {
-    return (this.#compat ??= Buffer.from(this.#text));
+    return (this.#compat ??= textFrameOf(this.#text));
   }
 }
 

@@ -3,60 +3,20 @@
 // onto channels with room, in batches; channels are rotated make-before-break on expiry and token
 // rotation, reconnected with backoff and jitter when they drop, and replaced when the platform
 // says `v2.system.socket_closing`. Subscribers never see upstream churn, only `gap` markers.
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import type { TimerHandle } from '../util/clock.ts';
 import { sleep } from '../util/clock.ts';
-import type { Logger } from '../util/log.ts';
-import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { backoffDelay } from './backoff.ts';
 import { RecentIds } from './correlation-dedup.ts';
 import { fillTargetFor, planPacking } from './packing.ts';
 import { PoolChannel } from './pool-channel.ts';
 import type { RejectReason } from './protocol.ts';
 import type { TopicSource } from './topic-router.ts';
-import { describeFailure, type UpstreamPlatform } from './upstream-types.ts';
+import { describeFailure } from './upstream-types.ts';
 import { handleEnvelope } from './upstream-frames.ts';
+import { PoolRotations } from './pool-rotation.ts';
+import type { PoolMetrics, PoolOptions } from './pool-types.ts';
+import { PoolWatchdog } from './pool-watchdog.ts';
 import { PoolSync } from './pool-sync.ts';
-
-export interface PoolSink {
-  topicLive(topic: string): void;
-  topicRefused(topic: string, reason: RejectReason): void;
-  gap(topics: Iterable<string>, reason: string, since: number): void;
-  event(topic: string, body: unknown, correlationId: string | undefined, text: string, arrivedAt: number): void;
-}
-
-export type PoolEvent =
-  | { kind: 'channel-open'; channel: string; platformId: string }
-  | { kind: 'channel-lost'; channel: string; reason: string }
-  | { kind: 'channel-recovered'; channel: string; platformId: string; gapTopics: number }
-  | { kind: 'rotated'; from: string; to: string; why: string }
-  | { kind: 'socket-closing'; channel: string }
-  | { kind: 'upstream-error'; channel: string; operation: string; status?: number; message?: string; retryInMs: number };
-
-export interface PoolOptions {
-  platform: UpstreamPlatform;
-  clock: Clock;
-  logger: Logger;
-  sink: PoolSink;
-  /** Hard cap of topics per channel (default 1,000, the platform limit). */
-  maxTopicsPerChannel: number;
-  /** Fill before opening another channel, as a fraction of the cap (default 0.8). */
-  fillRatio: number;
-  /** Hard cap of channels held at once, overlap included (default 20, the platform limit). */
-  maxChannels: number;
-  /** Topics per subscription call (default 200). */
-  subscribeBatch: number;
-  /** Adds are gathered for this long before packing (default 25 ms). */
-  batchDelayMs: number;
-  /** How long the old channel stays open after the switch (default 2 s). */
-  overlapMs: number;
-  /** Rotate this long before the platform's expiry (default 10 min). */
-  rotateBeforeExpiryMs: number;
-  /** Silence after which a channel is pinged / given up (defaults 35 s / 75 s; heartbeats come every 30 s). */
-  pingAfterMs: number;
-  silenceTimeoutMs: number;
-  backoff: BackoffOptions;
-  random: () => number;
-  onEvent?: (e: PoolEvent) => void;
-}
 
 export class UpstreamPool implements TopicSource {
   readonly #o: PoolOptions;
@@ -68,12 +28,11 @@ export class UpstreamPool implements TopicSource {
   readonly #abort = new AbortController();
   readonly #sync: PoolSync;
   #flushTimer: TimerHandle | undefined;
-  #watchdog: TimerHandle | undefined;
-  #rotations: Array<{ ch: PoolChannel; why: string }> = [];
-  #rotating = false;
+  readonly #watchdog: PoolWatchdog;
+  readonly #rotations: PoolRotations;
   #stopped = false;
   #untoken: (() => void) | undefined;
-  readonly stats = { created: 0, reconnects: 0, recreated: 0, rotations: 0, duplicates: 0, badFrames: 0, socketClosing: 0, refusedCapacity: 0 };
+  readonly stats = { created: 0, reconnects: 0, recreated: 0, rotations: 0, duplicates: 0, overlapIgnored: 0, badFrames: 0, socketClosing: 0, refusedCapacity: 0 };
 
   constructor(opts: PoolOptions) {
     this.#o = opts;
@@ -92,13 +51,33 @@ export class UpstreamPool implements TopicSource {
       synced: (ch) => this.#synced(ch),
       error: (ch, operation, e, retryInMs) => this.#emitError(ch, operation, e, retryInMs),
     });
+    this.#watchdog = new PoolWatchdog({
+      clock: opts.clock,
+      channels: this.#channels,
+      pingAfterMs: opts.pingAfterMs,
+      silenceTimeoutMs: opts.silenceTimeoutMs,
+      lost: (ch, why) => this.#recover(ch, why, false),
+    });
+    this.#rotations = new PoolRotations({
+      clock: opts.clock,
+      random: opts.random,
+      signal: this.#abort.signal,
+      maxChannels: opts.maxChannels,
+      overlapMs: opts.overlapMs,
+      rotateBeforeExpiryMs: opts.rotateBeforeExpiryMs,
+      channels: this.#channels,
+      isStopped: () => this.#stopped,
+      open: (ch) => void this.#open(ch),
+      whenSynced: (ch) => this.#sync.whenSynced(ch),
+      close: (ch, why) => this.#close(ch, why),
+      recover: (ch, why, recreate) => this.#recover(ch, why, recreate),
+      switchTo: (old, succ, why) => this.#switch(old, succ, why),
+    });
   }
 
   start(): void {
-    this.#untoken = this.#o.platform.onTokenRotated(() => {
-      for (const ch of this.#channels) if (ch.state === 'live' && !ch.replacing && !ch.successor) this.#requestRotation(ch, 'token-rotated');
-    });
-    this.#armWatchdog();
+    this.#untoken = this.#o.platform.onTokenRotated(() => this.#rotations.requestAll('token-rotated'));
+    this.#watchdog.start();
   }
 
   // ---- TopicSource (called by the router) ----------------------------------------------------
@@ -121,7 +100,7 @@ export class UpstreamPool implements TopicSource {
     this.#home.delete(topic);
     ch.desired.delete(topic);
     ch.successor?.desired.delete(topic);
-    if (ch.desired.size === 0 && !ch.successor && !ch.replacing) this.#close(ch, 'no topics left');
+    if (ch.desired.size === 0 && !ch.successor && !ch.replacing) void this.#close(ch, 'no topics left');
     else {
       void this.#sync.run(ch);
       if (ch.successor) void this.#sync.run(ch.successor);
@@ -181,7 +160,7 @@ export class UpstreamPool implements TopicSource {
           if (ch.lost) this.stats.recreated++;
           ch.confirmed.clear();
           ch.needsReplace = false;
-          this.#scheduleExpiry(ch);
+          this.#rotations.scheduleExpiry(ch);
           if (this.#isGone(ch)) return;
         }
         await this.#connect(ch);
@@ -220,10 +199,13 @@ export class UpstreamPool implements TopicSource {
     if (!info) throw new Error('no channel');
     const gen = ++ch.gen;
     let closedEarly = false;
+    let settle: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (settle = resolve));
     const socket = await this.#o.platform.connect(info.connectUri, {
       onMessage: (text) => this.#onMessage(ch, text),
       onClose: (code, reason) => {
         closedEarly = true;
+        settle();
         if (gen === ch.gen) this.#onSocketClose(ch, code, reason);
       },
     });
@@ -232,6 +214,7 @@ export class UpstreamPool implements TopicSource {
       throw Object.assign(new Error('upstream socket closed while opening'), { status: undefined });
     }
     ch.socket = socket;
+    ch.socketClosed = closed;
     ch.lastSeen = this.#o.clock.now();
   }
 
@@ -276,6 +259,26 @@ export class UpstreamPool implements TopicSource {
     this.#o.onEvent?.({ kind: 'channel-recovered', channel: ch.label, platformId: ch.info?.id ?? '', gapTopics: topics.length });
   }
 
+  /** Make-before-break step 3: the successor's topics become home there. */
+  #switch(old: PoolChannel, succ: PoolChannel, why: string): void {
+    for (const t of succ.desired) this.#home.set(t, succ);
+    succ.replacing = undefined;
+    old.successor = undefined;
+    for (const t of succ.confirmed) this.#announce(succ, t);
+    if (old.lost) {
+      const topics = [...old.lost.topics].filter((t) => succ.confirmed.has(t));
+      if (topics.length) this.#o.sink.gap(topics, 'upstream-rotated', old.lost.since);
+    }
+    this.stats.rotations++;
+    this.#o.onEvent?.({ kind: 'rotated', from: old.label, to: succ.label, why });
+    this.#o.logger.info('relay upstream channel rotated', { from: old.label, to: succ.label, why, topics: succ.desired.size });
+  }
+
+  /** Queues a make-before-break rotation of every channel (ops and tests). */
+  rotate(why = 'requested'): void {
+    this.#rotations.requestAll(why);
+  }
+
   #announce(ch: PoolChannel, topic: string): void {
     if (this.#home.get(topic) !== ch || this.#live.has(topic)) return;
     this.#live.add(topic);
@@ -292,89 +295,25 @@ export class UpstreamPool implements TopicSource {
     if (had) this.#o.sink.topicRefused(topic, reason);
   }
 
-  #close(ch: PoolChannel, why: string, code = 1000): void {
-    if (ch.state === 'closed') return;
+  /**
+   * Closes a channel's socket. It stays counted until the socket has really closed: until then the
+   * platform sees an active connection, and a new channel could evict a live one of ours.
+   */
+  #close(ch: PoolChannel, why: string, code = 1000): Promise<void> {
+    if (ch.state === 'closed') return Promise.resolve();
     ch.state = 'closed';
     ch.rotateTimer?.cancel();
     ch.gen++;
+    const closed = ch.socket ? (ch.socketClosed ?? Promise.resolve()) : Promise.resolve();
     ch.socket?.close(code, why.slice(0, 100));
     ch.socket = undefined;
-    this.#channels.delete(ch);
     this.#sync.wake(ch);
-  }
-
-  // ---- rotation --------------------------------------------------------------------------------
-
-  #scheduleExpiry(ch: PoolChannel): void {
-    ch.rotateTimer?.cancel();
-    if (!ch.info) return;
-    const jitter = this.#o.random() * Math.min(60_000, this.#o.rotateBeforeExpiryMs / 4);
-    const wait = Math.max(0, ch.info.expiresAt - this.#o.clock.now() - this.#o.rotateBeforeExpiryMs + jitter);
-    ch.rotateTimer = this.#o.clock.setTimeout(() => this.#requestRotation(ch, 'expiry'), wait);
-  }
-
-  /** Queues a make-before-break rotation; rotations run one at a time to stay within the cap. */
-  rotate(why = 'requested'): void {
-    for (const ch of this.#channels) if (ch.state === 'live' && !ch.replacing && !ch.successor) this.#requestRotation(ch, why);
-  }
-
-  #requestRotation(ch: PoolChannel, why: string): void {
-    if (this.#stopped || this.#rotations.some((r) => r.ch === ch)) return;
-    this.#rotations.push({ ch, why });
-    void this.#pumpRotations();
-  }
-
-  async #pumpRotations(): Promise<void> {
-    if (this.#rotating) return;
-    this.#rotating = true;
-    try {
-      for (let next = this.#rotations.shift(); next && !this.#stopped; next = this.#rotations.shift()) {
-        await this.#rotateOne(next.ch, next.why);
-      }
-    } finally {
-      this.#rotating = false;
-    }
-  }
-
-  async #rotateOne(old: PoolChannel, why: string): Promise<void> {
-    if (old.state !== 'live' || old.successor || old.replacing) return;
-    const held = [...this.#channels].filter((c) => c.state !== 'closed').length;
-    if (held >= this.#o.maxChannels) {
-      // No room for an overlap (maxChannels 1, or the reserve is in use): break before make.
-      this.#recover(old, `rotation (${why}) without overlap`, true);
-      return;
-    }
-    const succ = new PoolChannel(old.desired);
-    succ.replacing = old;
-    old.successor = succ;
-    this.#channels.add(succ);
-    void this.#open(succ);
-    await this.#sync.whenSynced(succ);
-    if (this.#stopped || succ.state === 'closed') {
-      old.successor = undefined;
-      return;
-    }
-    // Switch delivery: topics now belong to the new channel. Events from both sockets are
-    // deduplicated on CorrelationId until the old one closes.
-    for (const t of succ.desired) this.#home.set(t, succ);
-    succ.replacing = undefined;
-    old.successor = undefined;
-    for (const t of succ.confirmed) this.#announce(succ, t);
-    if (old.lost) {
-      const topics = [...old.lost.topics].filter((t) => succ.confirmed.has(t));
-      if (topics.length) this.#o.sink.gap(topics, 'upstream-rotated', old.lost.since);
-    }
-    this.stats.rotations++;
-    this.#o.onEvent?.({ kind: 'rotated', from: old.label, to: succ.label, why });
-    this.#o.logger.info('relay upstream channel rotated', { from: old.label, to: succ.label, why, topics: succ.desired.size });
-    old.state = 'retiring';
-    old.desired.clear();
-    try {
-      await sleep(this.#o.clock, this.#o.overlapMs, this.#abort.signal);
-    } catch {
-      // stopping: stop() closes everything
-    }
-    this.#close(old, 'rotated');
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = this.#o.clock.setTimeout(resolve, 5000)));
+    return Promise.race([closed, timeout]).then(() => {
+      timer?.cancel();
+      this.#channels.delete(ch);
+    });
   }
 
   // ---- frames ----------------------------------------------------------------------------------
@@ -382,10 +321,13 @@ export class UpstreamPool implements TopicSource {
   #onMessage(ch: PoolChannel, text: string): void {
     if (ch.state === 'closed') return;
     ch.lastSeen = this.#o.clock.now();
-    handleEnvelope(text, {
+    const kind = handleEnvelope(text, {
       arrivedAt: performance.now(),
       isHome: (topic) => this.#home.get(topic) === ch,
       firstSight: (key) => this.#recent.add(key),
+      pong: () => {
+        for (const w of ch.pongWaiters.splice(0)) w();
+      },
       event: (topic, body, cid, raw, arrivedAt) => this.#o.sink.event(topic, body, cid, raw, arrivedAt),
       duplicate: () => this.stats.duplicates++,
       bad: () => this.stats.badFrames++,
@@ -395,6 +337,8 @@ export class UpstreamPool implements TopicSource {
         void this.#sync.run(ch);
       },
     });
+    // A copy from the other channel of an overlap: its home channel delivers (or delivered) it.
+    if (kind === 'foreign') this.stats.overlapIgnored++;
   }
 
   /** `v2.system.socket_closing`: reconnect to the same connectUri, as the platform expects. */
@@ -413,20 +357,6 @@ export class UpstreamPool implements TopicSource {
     }
   }
 
-  #armWatchdog(): void {
-    const every = Math.max(1000, Math.min(this.#o.pingAfterMs, this.#o.silenceTimeoutMs) / 3);
-    this.#watchdog = this.#o.clock.setTimeout(() => {
-      const now = this.#o.clock.now();
-      for (const ch of this.#channels) {
-        if (ch.state !== 'live' || !ch.socket) continue;
-        const silent = now - ch.lastSeen;
-        if (silent > this.#o.silenceTimeoutMs) this.#recover(ch, `no traffic for ${Math.round(silent / 1000)} s`, false);
-        else if (silent > this.#o.pingAfterMs) ch.socket.send('{"message":"ping"}');
-      }
-      if (!this.#stopped) this.#armWatchdog();
-    }, every);
-  }
-
   #emitError(ch: PoolChannel, operation: string, e: unknown, retryInMs: number): void {
     const f = describeFailure(e);
     this.#o.logger.warn('relay upstream call failed', { channel: ch.label, operation, status: f.status, code: f.code, error: f.message, retryInMs });
@@ -440,16 +370,21 @@ export class UpstreamPool implements TopicSource {
     this.#stopped = true;
     this.#abort.abort();
     this.#flushTimer?.cancel();
-    this.#watchdog?.cancel();
+    this.#watchdog.stop();
     this.#untoken?.();
-    for (const ch of [...this.#channels]) this.#close(ch, reason, code);
+    for (const ch of [...this.#channels]) void this.#close(ch, reason, code);
   }
 
   metrics(): PoolMetrics {
     let live = 0;
-    for (const ch of this.#channels) if (ch.state === 'live') live++;
+    let held = 0;
+    for (const ch of this.#channels) {
+      if (ch.state === 'live') live++;
+      if (ch.state !== 'closed') held++;
+    }
     return {
-      channels: this.#channels.size,
+      channels: held,
+      closingChannels: this.#channels.size - held,
       liveChannels: live,
       topics: this.#home.size,
       pendingTopics: this.#pending.size,
@@ -458,22 +393,5 @@ export class UpstreamPool implements TopicSource {
       perChannel: [...this.#channels].map((c) => ({ channel: c.label, state: c.state, topics: c.desired.size, confirmed: c.confirmed.size })),
     };
   }
-}
-
-export interface PoolMetrics {
-  channels: number;
-  liveChannels: number;
-  topics: number;
-  pendingTopics: number;
-  subscribeCalls: number;
-  created: number;
-  reconnects: number;
-  recreated: number;
-  rotations: number;
-  duplicates: number;
-  badFrames: number;
-  socketClosing: number;
-  refusedCapacity: number;
-  perChannel: Array<{ channel: string; state: string; topics: number; confirmed: number }>;
 }
 

@@ -40,7 +40,14 @@ export class Router<H> {
     return this;
   }
 
+  /** HEAD falls back to the GET route (the server sends the headers without the body). */
   lookup(method: string, path: string): RouteLookup<H> {
+    const found = this.#lookup(method, path);
+    if (method.toUpperCase() === 'HEAD' && found.kind === 'wrong-method' && found.allow.includes('GET')) return this.#lookup('GET', path);
+    return found;
+  }
+
+  #lookup(method: string, path: string): RouteLookup<H> {
     const allow = new Set<string>();
     let template = '';
     for (const r of this.#routes) {

@@ -119,6 +119,11 @@ export function createSimServer(core: SimCore, router: Router<RouteSpec>, tls?: 
   }
 
   async function dispatch(req: IncomingMessage, url: URL, lookup: ReturnType<Router<RouteSpec>['lookup']>, correlationId: string, isAdmin: boolean): Promise<HandlerResult> {
+    // The admin guard comes first, so a non-loopback or unauthenticated caller learns nothing about /__sim routes.
+    if (isAdmin) {
+      if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) throw genesysError('notAuthorized', { message: 'The admin endpoint accepts loopback clients only.' });
+      if (!adminAuthorized(core, req)) throw genesysError('authRequired', { message: 'The admin endpoint needs the admin token (Bearer) or the sandbox client credentials (Basic).' });
+    }
     if (lookup.kind === 'none') throw genesysError('notFound', { message: `No resource at ${url.pathname.slice(0, 200)}` });
     if (lookup.kind === 'wrong-method') {
       throw genesysError('methodNotAllowed', { message: `${req.method} is not supported here; use ${lookup.allow.join(', ')}.`, headers: { allow: lookup.allow.join(', ') } });
@@ -126,10 +131,8 @@ export function createSimServer(core: SimCore, router: Router<RouteSpec>, tls?: 
     const { handler: spec, params } = lookup.match;
     let token: TokenRecord | undefined;
     const extraHeaders: Record<string, string> = {};
-    if (spec.auth === 'admin' || isAdmin) {
-      if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) throw genesysError('notAuthorized', { message: 'The admin endpoint accepts loopback clients only.' });
-      if (!adminAuthorized(core, req)) throw genesysError('authRequired', { message: 'The admin endpoint needs the admin token (Bearer) or the sandbox client credentials (Basic).' });
-    } else if (spec.auth === 'token') {
+    if (spec.auth === 'admin' && !isAdmin) throw genesysError('notFound');
+    if (spec.auth === 'token') {
       token = bearerToken(core, req);
       const d = core.limiter.check(token.token, core.clock.now());
       if (!d.allowed) throw tooManyRequests(d.retryAfterSec);

@@ -12,8 +12,8 @@ import type { NetLayer, RetryPolicy } from '../net/index.ts';
 import { CircuitOpen, idempotentPolicy, NetError, parseRetryAfter, RateLimited } from '../net/index.ts';
 import type { Redactor } from '../util/redact.ts';
 import { classifyWriteFailure, TelemetryError, type FailureAction } from './errors.ts';
-import { encodeBatch } from './line-protocol.ts';
 import type { WriteEndpoint } from './endpoint.ts';
+import type { LineBatch } from './line-batch.ts';
 
 const gzip = promisify(gzipCb);
 
@@ -65,31 +65,32 @@ export class BatchSender {
     this.#o = o;
   }
 
-  async deliver(lines: readonly string[], ep: WriteEndpoint, signal?: AbortSignal): Promise<DeliveryResult> {
+  /** Sends the lines of `records` in order. */
+  async deliver(records: LineBatch, ep: WriteEndpoint, signal?: AbortSignal): Promise<DeliveryResult> {
     const result: DeliveryResult = { delivered: 0, rejected: [], requests: 0 };
-    await this.#deliverPart(lines, ep, signal, result);
+    await this.#deliverPart(records, ep, signal, result);
     return result;
   }
 
-  async #deliverPart(lines: readonly string[], ep: WriteEndpoint, signal: AbortSignal | undefined, acc: DeliveryResult): Promise<void> {
+  async #deliverPart(lines: LineBatch, ep: WriteEndpoint, signal: AbortSignal | undefined, acc: DeliveryResult): Promise<void> {
+    if (lines.count === 0) return;
     const outcome = await this.#post(lines, ep, signal, acc);
     if (outcome === 'ok') {
-      acc.delivered += lines.length;
+      acc.delivered += lines.count;
       return;
     }
-    if (lines.length === 1) {
-      acc.rejected.push({ line: lines[0] as string, error: outcome });
+    if (lines.count === 1) {
+      acc.rejected.push({ line: lines.line(0), error: outcome });
       return;
     }
-    const mid = Math.ceil(lines.length / 2);
+    const mid = Math.ceil(lines.count / 2);
     await this.#deliverPart(lines.slice(0, mid), ep, signal, acc);
-    await this.#deliverPart(lines.slice(mid), ep, signal, acc);
+    await this.#deliverPart(lines.slice(mid, lines.count), ep, signal, acc);
   }
 
   /** 'ok', or the error for a batch that must be split; throws DeliveryFailed otherwise. */
-  async #post(lines: readonly string[], ep: WriteEndpoint, signal: AbortSignal | undefined, acc: DeliveryResult): Promise<'ok' | TelemetryError> {
-    const text = Buffer.from(encodeBatch(lines), 'utf8');
-    const body = ep.headers['content-encoding'] === 'gzip' ? await gzip(text) : text;
+  async #post(lines: LineBatch, ep: WriteEndpoint, signal: AbortSignal | undefined, acc: DeliveryResult): Promise<'ok' | TelemetryError> {
+    const body = ep.headers['content-encoding'] === 'gzip' ? await gzip(lines.body) : lines.body;
     acc.requests++;
     let res;
     try {

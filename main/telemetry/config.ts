@@ -18,11 +18,11 @@ export const TelemetryConfigSchema = z.object({
   /** v1 user name ('' = no authentication). The password is the `influx.token` secret. */
   username: z.string().default(''),
   /** Points per request. InfluxDB suggests 5,000; small deployments see one point per campaign per cycle. */
-  batchSize: z.number().int().min(1).max(50_000).default(5_000),
+  batchSize: z.number().int().min(1).max(100_000).default(5_000),
   /** Longest time a point waits in the spool before a partial batch is sent. */
   flushIntervalMs: z.number().int().min(10).max(3_600_000).default(10_000),
-  /** Send bodies with Content-Encoding: gzip. */
-  gzip: z.boolean().default(false),
+  /** Send bodies with Content-Encoding: gzip (the settings default; every supported database accepts it). */
+  gzip: z.boolean().default(true),
   /** Cap on unsent points on disk; at the cap the oldest are dropped with a warning (docs/telemetry.md). */
   spoolMaxBytes: z.number().int().min(64 * 1024).max(16 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
 });

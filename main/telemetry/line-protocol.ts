@@ -81,37 +81,46 @@ function checkText(s: string, where: string): void {
   }
 }
 
-/** True when the backslash at `i` would be read differently by InfluxDB 1.x/2.x and other parsers. */
-function ambiguousBackslash(s: string, i: number): boolean {
-  const next = s[i + 1];
-  return next === undefined || next === '\\' || next === ',' || next === '=' || next === ' ';
-}
+/**
+ * A backslash that InfluxDB 1.x/2.x and the other parsers would read differently: at the end, or
+ * before another backslash, a comma, an equals sign or a space.
+ */
+const AMBIGUOUS_BACKSLASH = /\\(?=[\\,= ]|$)/;
 
-/** Shared escaper for names: backslash-escapes the characters in `special`. */
-function escapeName(s: string, where: string, special: string): string {
+// Anything that needs a closer look; most names and values contain none of it (fast path).
+const NAME_ATTENTION = /[\\, =\r\n\uD800-\uDFFF]/;
+const STRING_ATTENTION = /[\\"\r\n\uD800-\uDFFF]/;
+
+/**
+ * Shared escaper for names: backslash-escapes the characters in `special`. `what` and `key` only
+ * name the part in an error message, so nothing is built for them on the common path.
+ */
+function escapeName(s: string, what: string, key: string | undefined, special: RegExp): string {
+  if (s.length > 0 && !NAME_ATTENTION.test(s)) return s;
+  const where = key === undefined ? what : `${what} ${key}`;
   if (s.length === 0) {
     throw new LineProtocolError('LP_EMPTY_NAME', where, 'is empty', 'give every measurement, tag key and field key a name');
   }
   checkText(s, where);
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (c === '\\' && ambiguousBackslash(s, i)) {
-      throw new LineProtocolError('LP_AMBIGUOUS_BACKSLASH', where,
-        `has a backslash before ${s[i + 1] === undefined ? 'the end' : JSON.stringify(s[i + 1])}: ${excerpt(s)}`,
-        'InfluxDB 1.x/2.x cannot store a backslash at the end or before \\ , = or space; change the name or value');
-    }
-    out += special.includes(c) ? `\\${c}` : c;
+  const bad = AMBIGUOUS_BACKSLASH.exec(s);
+  if (bad) {
+    const next = s[bad.index + 1];
+    throw new LineProtocolError('LP_AMBIGUOUS_BACKSLASH', where,
+      `has a backslash before ${next === undefined ? 'the end' : JSON.stringify(next)}: ${excerpt(s)}`,
+      'InfluxDB 1.x/2.x cannot store a backslash at the end or before \\ , = or space; change the name or value');
   }
-  return out;
+  return s.replace(special, '\\$&');
 }
 
+const MEASUREMENT_SPECIAL = /[, ]/g;
+const KEY_SPECIAL = /[,= ]/g;
+
 export function escapeMeasurement(name: string): string {
-  if (name.startsWith('#')) {
+  if (name.charCodeAt(0) === 0x23) {
     throw new LineProtocolError('LP_COMMENT', 'measurement', `starts with "#": ${excerpt(name)}`,
       'a line starting with # is a comment to InfluxDB; choose a measurement name that does not start with #');
   }
-  return escapeName(name, 'measurement', ', ');
+  return escapeName(name, 'measurement', undefined, MEASUREMENT_SPECIAL);
 }
 
 /** Tag keys and field keys. `time` is refused: InfluxDB drops or rejects it. */
@@ -119,19 +128,18 @@ export function escapeKey(key: string, kind: 'tag key' | 'field key'): string {
   if (key === 'time') {
     throw new LineProtocolError('LP_RESERVED_KEY', kind, '"time" is reserved', 'rename the key; InfluxDB reserves "time"');
   }
-  return escapeName(key, kind, ',= ');
+  return escapeName(key, kind, undefined, KEY_SPECIAL);
 }
 
 export function escapeTagValue(value: string, key = '?'): string {
-  return escapeName(value, `tag value ${key}`, ',= ');
+  return escapeName(value, 'tag value', key, KEY_SPECIAL);
 }
 
 /** The inside of a quoted string field: backslash and double quote are escaped. */
 export function escapeStringField(value: string, key = '?'): string {
+  if (!STRING_ATTENTION.test(value)) return value;
   checkText(value, `string field ${key}`);
-  let out = '';
-  for (const c of value) out += c === '\\' || c === '"' ? `\\${c}` : c;
-  return out;
+  return value.replace(/["\\]/g, '\\$&');
 }
 
 export function normalizeField(input: FieldInput): FieldValue {
@@ -145,48 +153,71 @@ export function normalizeField(input: FieldInput): FieldValue {
 }
 
 export function formatFieldValue(input: FieldInput, key = '?'): string {
-  const v = normalizeField(input);
-  switch (v.type) {
+  // Primitives are handled without building a FieldValue: this runs for every field of every point.
+  const type = typeof input === 'object' ? input.type : typeof input;
+  const value = typeof input === 'object' ? input.value : input;
+  switch (type) {
     case 'float':
-      if (!Number.isFinite(v.value)) {
-        throw new LineProtocolError('LP_BAD_FLOAT', `field ${key}`, `is ${v.value}`,
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new LineProtocolError('LP_BAD_FLOAT', `field ${key}`, `is ${String(value)}`,
           'line protocol has no NaN or Infinity; leave the field out when there is no value');
       }
       // JS prints the shortest text that reads back to the same double (e.g. 1e+21, 5e-324),
       // which both Go's ParseFloat and VictoriaMetrics accept; -0 prints as 0.
-      return String(v.value);
+      return String(value);
     case 'integer':
-      if (v.value < INT64_MIN || v.value > INT64_MAX) {
+    case 'bigint':
+      if ((value as bigint) < INT64_MIN || (value as bigint) > INT64_MAX) {
         throw new LineProtocolError('LP_BAD_INTEGER', `field ${key}`, 'is outside the signed 64-bit range',
           'write it as a float, or clamp it to ±9223372036854775807');
       }
-      return `${v.value}i`;
+      return `${value as bigint}i`;
     case 'boolean':
-      return v.value ? 'true' : 'false';
-    case 'string':
-      return `"${escapeStringField(v.value, key)}"`;
+      return value ? 'true' : 'false';
+    default:
+      return `"${escapeStringField(value as string, key)}"`;
   }
 }
 
-/** Byte order, as Go's bytes.Compare: the order InfluxDB recommends for tag keys. */
-const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+/**
+ * Keys in the byte order of their UTF-8 encodings, as Go's bytes.Compare: the order InfluxDB
+ * recommends. UTF-16 order is the same unless a surrogate pair meets a character from U+E000 up,
+ * so the slower byte comparison is only needed when such characters appear.
+ */
+const HIGH = /[\uD800-\uFFFF]/;
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  if (keys.length < 2) return keys;
+  let ordered = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (HIGH.test(k)) return keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    if (i > 0 && (keys[i - 1] as string) > k) ordered = false;
+  }
+  // Objects built in key order (as points.ts does) skip the sort.
+  return ordered ? keys : keys.sort();
+}
 
 /** One point as one line (no trailing newline). Throws LineProtocolError for a point that cannot be written. */
 export function encodePoint(p: Point): string {
+  // Plain concatenation measured fastest here (V8 builds a rope and flattens it once on encoding).
   let line = escapeMeasurement(p.measurement);
-  const tagKeys = Object.keys(p.tags ?? {}).sort(byteOrder);
-  for (const k of tagKeys) {
-    const v = p.tags?.[k];
-    if (v === undefined || v === '') continue;
-    line += `,${escapeKey(k, 'tag key')}=${escapeTagValue(v, k)}`;
+  if (p.tags) {
+    for (const k of sortedKeys(p.tags)) {
+      const v = p.tags[k];
+      if (v === undefined || v === '') continue;
+      line += ',' + escapeKey(k, 'tag key') + '=' + escapeTagValue(v, k);
+    }
   }
-  let fields = '';
-  for (const k of Object.keys(p.fields).sort(byteOrder)) {
+  let sep = ' ';
+  for (const k of sortedKeys(p.fields)) {
     const v = p.fields[k];
     if (v === undefined) continue;
-    fields += `${fields ? ',' : ''}${escapeKey(k, 'field key')}=${formatFieldValue(v, k)}`;
+    line += sep + escapeKey(k, 'field key') + '=' + formatFieldValue(v, k);
+    sep = ',';
   }
-  if (!fields) {
+  if (sep === ' ') {
     throw new LineProtocolError('LP_NO_FIELDS', `point ${excerpt(p.measurement)}`, 'has no fields',
       'every point needs at least one field with a value');
   }
@@ -194,7 +225,7 @@ export function encodePoint(p: Point): string {
     throw new LineProtocolError('LP_BAD_TIMESTAMP', `point ${excerpt(p.measurement)}`, 'has no valid nanosecond timestamp',
       'set timeNs to a bigint of Unix nanoseconds');
   }
-  return `${line} ${fields} ${p.timeNs}`;
+  return line + ' ' + p.timeNs.toString();
 }
 
 /** Lines joined for a write body: newline-separated, with a trailing newline. */

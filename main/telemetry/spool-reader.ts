@@ -3,6 +3,7 @@
 // (bounded by bytes to free) and for counting the backlog when a spool is opened.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LineBatch, LineBatchBuilder } from './line-batch.ts';
 import { completePrefix, parseRecords } from './spool-record.ts';
 import type { SpoolPosition } from './spool-state.ts';
 
@@ -19,14 +20,15 @@ export interface ReadLimits {
   maxBytes?: number;
   /** Stop as soon as this many bytes are covered. */
   freeBytes?: number;
-  /** Keep the lines (false: only count them). Default true. */
+  /** Keep the records (false: only count them). Default true. */
   collect?: boolean;
   /** Also return the cursor position after each valid record. */
   withEnds?: boolean;
 }
 
 export interface ReadResult {
-  lines: string[];
+  /** The records' lines (empty unless `collect`). */
+  records: LineBatch;
   count: number;
   ends: SpoolPosition[];
   /** Cursor position just past the last record covered. */
@@ -36,7 +38,9 @@ export interface ReadResult {
   corrupt: number;
 }
 
-const segmentPath = (dir: string, id: number) => join(dir, `${String(id).padStart(20, '0')}.spool`);
+/** Segment files are numbered in write order; 20 digits keep them sorted by name too. */
+export const SEGMENT_NAME = /^(\d{20})\.spool$/;
+export const segmentPath = (dir: string, id: number) => join(dir, `${String(id).padStart(20, '0')}.spool`);
 const INITIAL_CHUNK = 1 << 20;
 
 export async function readRecords(dir: string, segments: readonly Segment[], from: SpoolPosition, limits: ReadLimits = {}): Promise<ReadResult> {
@@ -44,7 +48,12 @@ export async function readRecords(dir: string, segments: readonly Segment[], fro
   const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
   const freeBytes = limits.freeBytes ?? Number.POSITIVE_INFINITY;
   const collect = limits.collect ?? true;
-  const r: ReadResult = { lines: [], count: 0, ends: [], end: { ...from }, bytes: 0, corrupt: 0 };
+  const builder = collect ? new LineBatchBuilder() : undefined;
+  const r: ReadResult = { records: LineBatch.empty(), count: 0, ends: [], end: { ...from }, bytes: 0, corrupt: 0 };
+  const done = () => {
+    if (builder) r.records = builder.build();
+    return r;
+  };
 
   for (const seg of segments) {
     if (seg.id < from.segment) continue;
@@ -72,20 +81,20 @@ export async function readRecords(dir: string, segments: readonly Segment[], fro
         let prev = 0;
         for (const e of entries) {
           const size = e.end - prev;
-          if (e.line !== undefined) {
-            if (r.count >= maxRecords) return r;
-            if (r.count > 0 && r.bytes + size > maxBytes) return r;
+          if (e.ok) {
+            if (r.count >= maxRecords) return done();
+            if (r.count > 0 && r.bytes + size > maxBytes) return done();
           }
           r.bytes += size;
           r.end = { segment: seg.id, offset: off + e.end };
-          if (e.line === undefined) r.corrupt++;
+          if (!e.ok) r.corrupt++;
           else {
             r.count++;
-            if (collect) r.lines.push(e.line);
+            builder?.add(buf, e.lineStart, e.lineEnd);
             if (limits.withEnds) r.ends.push(r.end);
           }
           prev = e.end;
-          if (r.bytes >= freeBytes) return r;
+          if (r.bytes >= freeBytes) return done();
         }
         off += prev;
       }
@@ -93,7 +102,7 @@ export async function readRecords(dir: string, segments: readonly Segment[], fro
       await fh.close();
     }
   }
-  return r;
+  return done();
 }
 
 /** Length of `path`'s longest prefix that ends in a newline: what survives a torn last append. */

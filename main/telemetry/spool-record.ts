@@ -12,35 +12,51 @@ const NL = 0x0a;
 const SP = 0x20;
 const HEADER = 9; // 8 hex digits and a space
 
-export function encodeRecord(line: string): Buffer {
-  const body = Buffer.from(line, 'utf8');
-  const out = Buffer.allocUnsafe(HEADER + body.length + 1);
-  out.write(crc32(body).toString(16).padStart(8, '0'), 0, 'latin1');
-  out[8] = SP;
-  body.copy(out, HEADER);
-  out[out.length - 1] = NL;
-  return out;
+const HEX = '0123456789abcdef';
+
+/** Records for `lines` in one buffer, the size of each record, and where each line's bytes sit in it. */
+export function encodeRecords(lines: readonly string[]): { buf: Buffer; sizes: number[]; lineStarts: number[] } {
+  const sizes = new Array<number>(lines.length);
+  let total = 0;
+  for (let i = 0; i < lines.length; i++) total += sizes[i] = HEADER + Buffer.byteLength(lines[i] as string, 'utf8') + 1;
+  const buf = Buffer.allocUnsafe(total);
+  const lineStarts = new Array<number>(lines.length);
+  let off = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const start = off + HEADER;
+    const n = buf.write(lines[i] as string, start, 'utf8');
+    let crc = crc32(buf.subarray(start, start + n));
+    for (let d = 7; d >= 0; d--) {
+      buf[off + d] = HEX.charCodeAt(crc & 0xf);
+      crc >>>= 4;
+    }
+    buf[off + 8] = SP;
+    buf[start + n] = NL;
+    lineStarts[i] = start;
+    off += sizes[i] as number;
+  }
+  return { buf, sizes, lineStarts };
 }
 
-export function encodeRecords(lines: readonly string[]): { buf: Buffer; sizes: number[] } {
-  const parts = lines.map(encodeRecord);
-  return { buf: Buffer.concat(parts), sizes: parts.map((p) => p.length) };
+export function encodeRecord(line: string): Buffer {
+  return encodeRecords([line]).buf;
 }
 
 export interface ParsedEntry {
-  /** The line, or undefined when the record failed its checksum or header check (skipped). */
-  line: string | undefined;
-  /** Byte offset just past this record's newline, relative to the start of the parsed buffer. */
+  /** False when the record failed its checksum or header check (it is skipped). */
+  ok: boolean;
+  /** The line's bytes are [lineStart, lineEnd) of the parsed buffer. */
+  lineStart: number;
+  lineEnd: number;
+  /** Byte offset just past this record's newline. */
   end: number;
 }
 
-function validLine(buf: Buffer, start: number, nl: number): string | undefined {
-  if (nl - start < HEADER + 1 || buf[start + 8] !== SP) return undefined;
+function valid(buf: Buffer, start: number, nl: number): boolean {
+  if (nl - start < HEADER + 1 || buf[start + 8] !== SP) return false;
   const hex = buf.toString('latin1', start, start + 8);
-  if (!/^[0-9a-f]{8}$/.test(hex)) return undefined;
-  const body = buf.subarray(start + HEADER, nl);
-  if (crc32(body) !== parseInt(hex, 16)) return undefined;
-  return body.toString('utf8');
+  if (!/^[0-9a-f]{8}$/.test(hex)) return false;
+  return crc32(buf.subarray(start + HEADER, nl)) === parseInt(hex, 16);
 }
 
 /**
@@ -53,7 +69,7 @@ export function parseRecords(buf: Buffer): ParsedEntry[] {
   for (;;) {
     const nl = buf.indexOf(NL, pos);
     if (nl < 0) return out;
-    out.push({ line: validLine(buf, pos, nl), end: nl + 1 });
+    out.push({ ok: valid(buf, pos, nl), lineStart: pos + HEADER, lineEnd: nl, end: nl + 1 });
     pos = nl + 1;
   }
 }

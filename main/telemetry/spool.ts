@@ -9,57 +9,27 @@
 // Durability policy:
 // - Every append is written to the segment file with write(2) before its promise resolves; the
 //   kernel owns the bytes from then on, so a crash or `kill -9` of Pacekeeper loses nothing.
-// - fsync is group-committed: at most `fsyncIntervalMs` after an append, and always before any
-//   record is handed out for sending. A power cut can lose the last interval of points that were
-//   never sent, but never a point the database might have seen, so the cursor can always be
-//   trusted against the data.
+// - fsync is group-committed, at most `fsyncIntervalMs` after an append: one fsync covers every
+//   point appended in the interval, so a burst costs one fsync, not one per point. Only a power cut
+//   or kernel crash can lose the points of that last interval.
+// - The cursor is also group-committed: an acknowledgement moves it in memory, and the next commit
+//   writes it, always after the data fsync, so the durable cursor never points past durable data.
+//   A crash before that commit only means the last acknowledged batches are sent again, which the
+//   database absorbs (same series and timestamp overwrite): delivery is at-least-once.
 // - After a crash the tail is checked: an unterminated last record is cut off, and any record
 //   whose checksum fails is skipped and counted, never parsed.
-import { mkdir, open, readdir, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
+import type { SpoolBatch, SpoolOptions, SpoolStats } from './spool-types.ts';
 import { encodeRecords } from './spool-record.ts';
-import { comparePositions, fsyncDir, readCursor, writeCursor, type SpoolCursorState, type SpoolPosition } from './spool-state.ts';
-import { readRecords, scanTornTail, type Segment } from './spool-reader.ts';
+import { recoverSpool } from './spool-recover.ts';
+import { comparePositions, fsyncDir, writeCursor, type SpoolCursorState, type SpoolPosition } from './spool-state.ts';
+import { readRecords, segmentPath, type Segment } from './spool-reader.ts';
+import { TailCache } from './spool-tail.ts';
 
 export type { SpoolPosition } from './spool-state.ts';
-
-export interface SpoolOptions {
-  dir: string;
-  /** Cap on unacknowledged record bytes. At the cap the oldest points are dropped (docs/telemetry.md). */
-  maxBytes: number;
-  /** Soft size of one segment file. Default: maxBytes / 16, between 64 KiB and 8 MiB. */
-  segmentBytes?: number;
-  /** Longest time an appended record waits for fsync. Default 1000 ms. */
-  fsyncIntervalMs?: number;
-  clock?: Clock;
-  log?: Logger;
-  /** Told each time points are dropped at the cap (count of points in this drop). */
-  onDrop?: (points: number) => void;
-}
-
-export interface SpoolBatch {
-  lines: string[];
-  /** Cursor position just past the last record of the batch. */
-  end: SpoolPosition;
-  /** Record bytes (including checksums) covered by the batch. */
-  bytes: number;
-}
-
-export interface SpoolStats {
-  backlogPoints: number;
-  backlogBytes: number;
-  /** Bytes of segment files on disk (backlog plus acknowledged bytes not yet deleted). */
-  diskBytes: number;
-  droppedPoints: number;
-  rejectedPoints: number;
-  /** Corrupt or torn records skipped since open. */
-  corruptRecords: number;
-}
-
-const SEGMENT_NAME = /^(\d{20})\.spool$/;
-const segmentFile = (id: number) => `${String(id).padStart(20, '0')}.spool`;
+export { batchLines, type SpoolBatch, type SpoolOptions, type SpoolStats } from './spool-types.ts';
 
 export class Spool {
   readonly dir: string;
@@ -69,6 +39,8 @@ export class Spool {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #onDrop: ((points: number) => void) | undefined;
+  readonly #onAppended: ((points: number) => void) | undefined;
+  readonly #mapError: (e: unknown) => unknown;
 
   #segments: Segment[] = [];
   #state: SpoolCursorState = { segment: 0, offset: 0, dropped: 0, rejected: 0 };
@@ -77,11 +49,15 @@ export class Spool {
   #fh: FileHandle | undefined;
   #unsynced = false;
   #syncTimer: TimerHandle | undefined;
-  /** The batch handed out by `peek` and not yet acknowledged or released. */
-  #inflight: { end: SpoolPosition; points: number; droppedOfIt: number } | undefined;
+  /** Batches handed out by `peek` and not yet acknowledged or released, oldest first. */
+  #inflight: { end: SpoolPosition; droppedOfIt: number }[] = [];
   #queue: Promise<unknown> = Promise.resolve();
-  #pending: { lines: string[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  // Appends waiting for the next write(2): their lines, and one settle pair per append() call.
+  #pendingLines: string[] = [];
+  #pendingWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #closed = false;
+  readonly #tail: TailCache;
+  #cursorDirty = false;
 
   private constructor(opts: SpoolOptions) {
     if (!(opts.maxBytes >= 1024)) throw new RangeError(`spool maxBytes must be at least 1024, got ${opts.maxBytes}`);
@@ -92,6 +68,9 @@ export class Spool {
     this.#clock = opts.clock ?? systemClock;
     this.#log = opts.log ?? silentLogger;
     this.#onDrop = opts.onDrop;
+    this.#onAppended = opts.onAppended;
+    this.#mapError = opts.mapError ?? ((e) => e);
+    this.#tail = new TailCache(Math.min(8 << 20, this.maxBytes));
   }
 
   /** Opens (creating if needed) and recovers a spool directory. */
@@ -99,6 +78,10 @@ export class Spool {
     const s = new Spool(opts);
     await s.#recover();
     return s;
+  }
+
+  get backlogPoints(): number {
+    return this.#backlogPoints;
   }
 
   stats(): SpoolStats {
@@ -121,44 +104,56 @@ export class Spool {
     if (this.#closed) return Promise.reject(new Error('spool is closed'));
     if (lines.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const first = this.#pending.length === 0;
-      this.#pending.push({ lines: [...lines], resolve, reject });
+      const first = this.#pendingWaiters.length === 0;
+      for (const l of lines) this.#pendingLines.push(l);
+      this.#pendingWaiters.push({ resolve, reject });
       if (first) void this.#serial(() => this.#writePending());
     });
   }
 
-  /** The oldest unacknowledged records, up to `maxRecords` and about `maxBodyBytes`. Fsyncs them first. */
-  peek(maxRecords: number, maxBodyBytes = 16 << 20): Promise<SpoolBatch> {
+  /**
+   * Unacknowledged records from `after` (default: the oldest), up to `maxRecords` and about
+   * `maxBodyBytes`. Passing the previous batch's `end` hands out the next batch while that one is
+   * still in flight; acknowledgements must then come in the same order.
+   */
+  peek(maxRecords: number, maxBodyBytes = 16 << 20, after?: SpoolPosition): Promise<SpoolBatch> {
     return this.#serial(async () => {
+      // A drop at the cap may have moved the cursor past `after`.
+      const from = after && comparePositions(after, this.#state) > 0 ? after : this.#state;
       // Corrupt records can only predate this open (a crash); #recover already counted them.
-      const r = await readRecords(this.dir, this.#segments, this.#state, { maxRecords, maxBytes: maxBodyBytes });
-      if (r.lines.length && this.#unsynced) await this.#sync();
-      this.#inflight = r.lines.length ? { end: r.end, points: r.lines.length, droppedOfIt: 0 } : undefined;
-      return { lines: r.lines, end: r.end, bytes: r.bytes };
+      const r = this.#tail.take(from, maxRecords, maxBodyBytes)
+        ?? await readRecords(this.dir, this.#segments, from, { maxRecords, maxBytes: maxBodyBytes });
+      if (r.records.count) this.#inflight.push({ end: r.end, droppedOfIt: 0 });
+      return { records: r.records, end: r.end, bytes: r.bytes };
     });
   }
 
-  /** The database accepted the batch (`rejected` of its points were refused as bad data and set aside). */
+  /**
+   * The database accepted the batch (`rejected` of its points were refused as bad data and set
+   * aside). Batches are acknowledged in the order they were handed out.
+   */
   ack(batch: SpoolBatch, rejected = 0): Promise<void> {
     return this.#serial(async () => {
-      const inflight = this.#inflight;
-      this.#inflight = undefined;
-      const droppedOfIt = inflight && comparePositions(inflight.end, batch.end) === 0 ? inflight.droppedOfIt : 0;
+      const i = this.#inflight.findIndex((f) => comparePositions(f.end, batch.end) === 0);
+      const droppedOfIt = i >= 0 ? (this.#inflight[i] as { droppedOfIt: number }).droppedOfIt : 0;
+      if (i >= 0) this.#inflight.splice(0, i + 1);
       // Points the cap dropped while this batch was in flight were delivered after all.
       this.#state.dropped -= droppedOfIt;
       if (comparePositions(batch.end, this.#state) > 0) {
-        this.#backlogPoints -= batch.lines.length - droppedOfIt;
+        this.#backlogPoints -= batch.records.count - droppedOfIt;
         this.#state.segment = batch.end.segment;
         this.#state.offset = batch.end.offset;
+        this.#tail.trim(this.#state);
       }
       this.#state.rejected += rejected;
-      await this.#persistCursor();
+      this.#cursorDirty = true;
+      this.#scheduleSync();
     });
   }
 
-  /** The batch was not delivered; it stays first in line. */
+  /** The batches in flight were not delivered; they stay first in line. */
   release(): void {
-    this.#inflight = undefined;
+    this.#inflight = [];
   }
 
   /** Writes what is pending, fsyncs, persists the cursor and closes the file. Idempotent. */
@@ -168,6 +163,7 @@ export class Spool {
     await this.#serial(async () => {
       this.#syncTimer?.cancel();
       if (this.#unsynced) await this.#sync();
+      if (this.#cursorDirty) await this.#persistCursor();
       await this.#fh?.close();
       this.#fh = undefined;
     });
@@ -186,11 +182,12 @@ export class Spool {
   }
 
   async #writePending(): Promise<void> {
-    const groups = this.#pending;
-    this.#pending = [];
+    const lines = this.#pendingLines;
+    const groups = this.#pendingWaiters;
+    this.#pendingLines = [];
+    this.#pendingWaiters = [];
     try {
-      const lines = groups.flatMap((g) => g.lines);
-      const { buf, sizes } = encodeRecords(lines);
+      const { buf, sizes, lineStarts } = encodeRecords(lines);
       // A group larger than the whole cap keeps only its newest records.
       let skip = 0;
       let skipBytes = 0;
@@ -198,14 +195,18 @@ export class Spool {
       if (skip) this.#recordDrop(skip);
       const need = this.#backlogBytes() + (buf.length - skipBytes) - this.maxBytes;
       if (need > 0) await this.#dropOldest(need);
-      if (skip < lines.length) await this.#appendBytes(buf.subarray(skipBytes), lines.length - skip);
+      if (skip < lines.length) await this.#appendBytes(buf, skipBytes, skip ? lineStarts.slice(skip) : lineStarts, skip ? sizes.slice(skip) : sizes);
+      this.#onAppended?.(lines.length - skip);
       for (const g of groups) g.resolve();
     } catch (e) {
-      for (const g of groups) g.reject(e);
+      const err = this.#mapError(e);
+      for (const g of groups) g.reject(err);
     }
   }
 
-  async #appendBytes(buf: Buffer, points: number): Promise<void> {
+  /** Writes buf[from…] (whole records) to the active segment. */
+  async #appendBytes(all: Buffer, from: number, lineStarts: number[], sizes: number[]): Promise<void> {
+    const buf = from ? all.subarray(from) : all;
     let active = this.#segments.at(-1);
     if (!active || !this.#fh || (active.size > 0 && active.size + buf.length > this.segmentBytes)) active = await this.#roll();
     let written = 0;
@@ -214,11 +215,20 @@ export class Spool {
       written += r.bytesWritten;
     }
     active.size += buf.length;
-    this.#backlogPoints += points;
+    this.#backlogPoints += sizes.length;
+    this.#tail.push(all, lineStarts, sizes, active.id, active.size);
     this.#unsynced = true;
+    this.#scheduleSync();
+  }
+
+  /** Group commit: one fsync (and cursor write, after drops) for everything appended in the interval. */
+  #scheduleSync(): void {
     this.#syncTimer ??= this.#clock.setTimeout(() => {
       this.#syncTimer = undefined;
-      void this.#serial(() => this.#sync()).catch((e) => this.#log.error('spool fsync failed', { error: e }));
+      void this.#serial(async () => {
+        if (this.#unsynced) await this.#sync();
+        if (this.#cursorDirty) await this.#persistCursor();
+      }).catch((e) => this.#log.error('spool fsync failed', { error: e }));
     }, this.#fsyncIntervalMs);
   }
 
@@ -231,7 +241,7 @@ export class Spool {
     }
     const last = this.#segments.at(-1);
     const id = Math.max(last ? last.id + 1 : 0, this.#state.segment + (this.#state.offset > 0 ? 1 : 0));
-    this.#fh = await open(join(this.dir, segmentFile(id)), 'a', 0o600);
+    this.#fh = await open(segmentPath(this.dir, id), 'a', 0o600);
     await fsyncDir(this.dir);
     const seg = { id, size: 0 };
     this.#segments.push(seg);
@@ -249,16 +259,28 @@ export class Spool {
 
   /** Moves the cursor past the oldest records until `need` bytes are freed. */
   async #dropOldest(need: number): Promise<void> {
-    const r = await readRecords(this.dir, this.#segments, this.#state, { freeBytes: need, collect: false, withEnds: this.#inflight !== undefined });
+    const r = await readRecords(this.dir, this.#segments, this.#state, { freeBytes: need, collect: false, withEnds: this.#inflight.length > 0 });
     if (r.bytes === 0) return;
-    if (this.#inflight) {
-      for (const end of r.ends) if (comparePositions(end, this.#inflight.end) <= 0) this.#inflight.droppedOfIt++;
+    // Each dropped record that belongs to a batch in flight is counted against that batch.
+    let f = 0;
+    for (const end of r.ends) {
+      while (f < this.#inflight.length && comparePositions(end, (this.#inflight[f] as { end: SpoolPosition }).end) > 0) f++;
+      const owner = this.#inflight[f];
+      if (owner) owner.droppedOfIt++;
     }
     this.#state.segment = r.end.segment;
     this.#state.offset = r.end.offset;
     this.#backlogPoints -= r.count;
     this.#recordDrop(r.count);
-    await this.#persistCursor();
+    this.#tail.trim(this.#state);
+    // The cursor is persisted with the next group commit rather than on every append at the cap.
+    // Deleting the dropped segments first is safe: if a crash comes before the cursor is written,
+    // recovery finds the cursor's segment gone and starts at the oldest one left, so the only cost
+    // is that a few dropped points in that segment are sent after all.
+    this.#normalizeCursor();
+    await this.#deleteBehindCursor();
+    this.#cursorDirty = true;
+    this.#scheduleSync();
   }
 
   #recordDrop(points: number): void {
@@ -268,72 +290,41 @@ export class Spool {
     this.#onDrop?.(points);
   }
 
-  #noteCorrupt(count: number): void {
-    this.#corrupt += count;
-    this.#log.warn('telemetry spool: skipping corrupt records (checksum mismatch)', { count });
-  }
-
   /** Persists the cursor, then deletes segments wholly behind it. */
   async #persistCursor(): Promise<void> {
-    // A fully consumed segment that is no longer written to is skipped over.
+    this.#normalizeCursor();
+    this.#cursorDirty = false;
+    await writeCursor(this.dir, this.#state);
+    await this.#deleteBehindCursor();
+  }
+
+  /** A fully consumed segment that is no longer written to is skipped over. */
+  #normalizeCursor(): void {
     for (;;) {
       const i = this.#segments.findIndex((s) => s.id === this.#state.segment);
       const seg = this.#segments[i];
       const next = this.#segments[i + 1];
-      if (!seg || !next || this.#state.offset < seg.size) break;
+      if (!seg || !next || this.#state.offset < seg.size) return;
       this.#state.segment = next.id;
       this.#state.offset = 0;
     }
-    await writeCursor(this.dir, this.#state);
+  }
+
+  async #deleteBehindCursor(): Promise<void> {
     const gone = this.#segments.filter((s) => s.id < this.#state.segment);
     if (gone.length === 0) return;
     this.#segments = this.#segments.filter((s) => s.id >= this.#state.segment);
-    for (const s of gone) await unlink(join(this.dir, segmentFile(s.id))).catch(() => undefined);
+    for (const s of gone) await unlink(segmentPath(this.dir, s.id)).catch(() => undefined);
   }
 
   async #recover(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const ids = (await readdir(this.dir)).flatMap((n) => {
-      const m = SEGMENT_NAME.exec(n);
-      return m ? [Number(m[1])] : [];
-    }).sort((a, b) => a - b);
-    const segments: Segment[] = [];
-    for (const id of ids) segments.push({ id, size: (await stat(join(this.dir, segmentFile(id)))).size });
-
-    const read = await readCursor(this.dir);
-    if (read.kind === 'invalid') this.#log.warn('telemetry spool: cursor file unreadable; resending from the oldest segment', { reason: read.reason });
-    const first = segments[0];
-    this.#state = read.kind === 'ok' ? read.state : { segment: first?.id ?? 0, offset: 0, dropped: 0, rejected: 0 };
-
-    // Segments wholly behind the cursor were acknowledged; a crash stopped their deletion.
-    for (const s of segments.filter((x) => x.id < this.#state.segment)) await unlink(join(this.dir, segmentFile(s.id)));
-    this.#segments = segments.filter((s) => s.id >= this.#state.segment);
-
-    const last = this.#segments.at(-1);
-    if (last) {
-      const keep = await scanTornTail(join(this.dir, segmentFile(last.id)), last.size);
-      if (keep < last.size) {
-        this.#log.warn('telemetry spool: discarded a torn record at the end of the spool', { segment: last.id, bytes: last.size - keep });
-        await truncate(join(this.dir, segmentFile(last.id)), keep);
-        last.size = keep;
-        this.#corrupt++;
-      }
-    }
-    const cur = this.#segments.find((s) => s.id === this.#state.segment);
-    if (!cur) {
-      // The cursor's segment is gone: everything left is newer and unsent.
-      const next = this.#segments[0];
-      if (next) Object.assign(this.#state, { segment: next.id, offset: 0 });
-    } else if (this.#state.offset > cur.size) {
-      this.#state.offset = cur.size; // data lost to a power cut after the cursor was written
-    }
-
-    const all = await readRecords(this.dir, this.#segments, this.#state, { collect: false });
-    this.#backlogPoints = all.count;
-    if (all.corrupt) this.#noteCorrupt(all.corrupt);
-
+    const r = await recoverSpool(this.dir, this.#log);
+    this.#segments = r.segments;
+    this.#state = r.state;
+    this.#backlogPoints = r.backlogPoints;
+    this.#corrupt = r.corrupt;
     const tail = this.#segments.at(-1);
-    if (tail && tail.size < this.segmentBytes) this.#fh = await open(join(this.dir, segmentFile(tail.id)), 'a', 0o600);
+    if (tail && tail.size < this.segmentBytes) this.#fh = await open(segmentPath(this.dir, tail.id), 'a', 0o600);
     await this.#persistCursor();
   }
 }

@@ -19,8 +19,17 @@ export class NanoTimestamps {
   }
 
   next(): bigint {
-    const now = BigInt(Math.floor(this.#clock.now())) * NS_PER_MS;
-    this.#last = now > this.#last ? now : this.#last + 1n;
+    return this.at(this.#clock.now());
+  }
+
+  /**
+   * A timestamp for a point stamped at `ms` (epoch milliseconds): ms·10⁶, or one nanosecond past
+   * the previous timestamp when that is later, so that points stamped in the same millisecond
+   * never share a timestamp. Times only move forward by nanoseconds, never by a millisecond.
+   */
+  at(ms: number): bigint {
+    const t = BigInt(Math.floor(ms)) * NS_PER_MS;
+    this.#last = t > this.#last || this.#last - t >= NS_PER_MS ? t : this.#last + 1n;
     return this.#last;
   }
 }

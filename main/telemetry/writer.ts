@@ -13,9 +13,11 @@ import { parseTelemetryConfig, type TelemetryConfig } from './config.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { endpointTarget, writeEndpoint, type WriteEndpoint } from './endpoint.ts';
 import { TelemetryError } from './errors.ts';
-import type { TelemetryHealth, TelemetryIssue, TelemetryState } from './health.ts';
+import type { TelemetryHealth } from './health.ts';
 import { encodePoint, LineProtocolError, type Point } from './line-protocol.ts';
+import { sendBacklog } from './send-backlog.ts';
 import { Spool } from './spool.ts';
+import { retryDelay, WriterStatus } from './writer-status.ts';
 
 /** The secret store, narrowed to the one secret telemetry reads. */
 export interface InfluxSecretSource {
@@ -41,6 +43,8 @@ export interface InfluxWriterOptions {
   requestDeadlineMs?: number;
   /** Largest request body. Default 8 MiB (InfluxDB allows 25 MB, VictoriaMetrics 32 MB). */
   maxBodyBytes?: number;
+  /** Write requests in flight at once (batches are still acknowledged in order). Default 2. */
+  maxInFlight?: number;
   fsyncIntervalMs?: number;
   segmentBytes?: number;
 }
@@ -53,25 +57,17 @@ export class InfluxWriter {
   readonly #red: Redactor;
   readonly #sender: BatchSender;
   readonly #dead: DeadLetterFile;
+  readonly #status: WriterStatus;
   readonly #abort = new AbortController();
-  readonly #listeners = new Set<(h: TelemetryHealth) => void>();
   #spool!: Spool;
   #secret: { value: string | undefined } | undefined;
-  #state: TelemetryState = 'idle';
   #halted = false;
   #closed = false;
-  #failures = 0;
-  #retryAt = 0;
   #timer: TimerHandle | undefined;
   #timerAt = 0;
   #pumping: Promise<void> | undefined;
   #again = false;
   #drainAll = false;
-  #sent = 0;
-  #lastSuccessAt: number | undefined;
-  #lastAttemptAt: number | undefined;
-  #lastError: TelemetryIssue | undefined;
-  #warning: TelemetryHealth['warning'];
   #lastLoggedCode: string | undefined;
 
   private constructor(o: InfluxWriterOptions) {
@@ -82,6 +78,7 @@ export class InfluxWriter {
     this.#red = o.redactor ?? defaultRedactor;
     this.#sender = new BatchSender({ net: o.net, version: this.config.version, redactor: this.#red, deadlineMs: o.requestDeadlineMs ?? 30_000, now: () => this.#clock.now() });
     this.#dead = new DeadLetterFile(o.spoolDir);
+    this.#status = new WriterStatus(() => this.#clock.now(), this.#red, () => this.health());
   }
 
   /** Opens the spool (recovering it after a crash) and starts replaying anything left in it. */
@@ -91,33 +88,36 @@ export class InfluxWriter {
       dir: o.spoolDir, maxBytes: w.config.spoolMaxBytes, clock: w.#clock, log: w.#log,
       ...(o.fsyncIntervalMs !== undefined ? { fsyncIntervalMs: o.fsyncIntervalMs } : {}),
       ...(o.segmentBytes !== undefined ? { segmentBytes: o.segmentBytes } : {}),
-      onDrop: (n) => w.#onDrop(n),
+      onDrop: (n) => w.#status.dropped(n, w.config.spoolMaxBytes),
+      onAppended: () => w.#onAppended(),
+      mapError: (e) => w.#spoolError(e),
     });
-    if (w.#spool.stats().backlogPoints > 0) w.#kick(true);
+    if (w.#spool.backlogPoints > 0) w.#kick(true);
     return w;
   }
 
-  /** Spools one point. Rejects with LineProtocolError for a point that cannot be written. */
-  async write(point: Point): Promise<void> {
-    await this.writeLines([encodePoint(point)]);
+  /**
+   * Spools one point; resolves once it is in the spool file. Rejects with LineProtocolError for a
+   * point that cannot be written, or TelemetryError `TELEMETRY_SPOOL` when the disk refuses it.
+   */
+  write(point: Point): Promise<void> {
+    let line: string;
+    try {
+      line = encodePoint(point);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#append([line]);
   }
 
   /** Spools already-encoded line protocol (one point per line, e.g. relayed from another tool). */
-  async writeLines(lines: readonly string[]): Promise<void> {
-    if (this.#closed) throw new TelemetryError('TELEMETRY_SPOOL', 'the telemetry writer is closed', 'this is a bug in the caller: write before close()');
+  writeLines(lines: readonly string[]): Promise<void> {
     for (const l of lines) {
-      if (l.length === 0 || /[\r\n]/.test(l)) throw new LineProtocolError('LP_NEWLINE', 'raw line', 'is empty or contains a line break', 'pass one point per line, without newlines');
+      if (l.length === 0 || /[\r\n]/.test(l)) {
+        return Promise.reject(new LineProtocolError('LP_NEWLINE', 'raw line', 'is empty or contains a line break', 'pass one point per line, without newlines'));
+      }
     }
-    try {
-      await this.#spool.append(lines);
-    } catch (e) {
-      const err = new TelemetryError('TELEMETRY_SPOOL', `could not write to the telemetry spool: ${(e as Error).message}`,
-        'check free disk space and permissions of the spool folder', { cause: e });
-      this.#setError(err);
-      throw err;
-    }
-    if (this.#spool.stats().backlogPoints >= this.config.batchSize) this.#kick(false);
-    else this.#arm(this.config.flushIntervalMs);
+    return this.#append(lines);
   }
 
   /**
@@ -127,13 +127,13 @@ export class InfluxWriter {
   async flush(timeoutMs = 30_000): Promise<boolean> {
     const deadline = this.#clock.now() + timeoutMs;
     for (let round = 0; round < 1_000; round++) {
-      if (this.#spool.stats().backlogPoints === 0) return true;
+      if (this.#spool.backlogPoints === 0) return true;
       if (this.#halted || this.#closed || this.#clock.now() >= deadline) return false;
-      if (this.#retryAt > this.#clock.now()) return false;
-      const failuresBefore = this.#failures;
+      if (this.#status.retryAt > this.#clock.now()) return false;
+      const failuresBefore = this.#status.failures;
       this.#kick(true);
       await this.#pumping;
-      if (this.#failures > failuresBefore || this.#halted) return false;
+      if (this.#status.failures > failuresBefore || this.#halted) return false;
     }
     return false;
   }
@@ -142,33 +142,20 @@ export class InfluxWriter {
   resume(): void {
     if (this.#closed) return;
     this.#halted = false;
-    this.#failures = 0;
-    this.#retryAt = 0;
+    this.#status.failures = 0;
+    this.#status.retryAt = 0;
     this.#secret = undefined;
-    this.#setState('idle');
+    this.#status.setState('idle');
     this.#kick(true);
   }
 
   health(): TelemetryHealth {
-    const s = this.#spool.stats();
-    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-    const h: TelemetryHealth = {
-      state: this.#state, version: this.config.version, target: endpointTarget(this.config),
-      backlogPoints: s.backlogPoints, backlogBytes: s.backlogBytes, spoolMaxBytes: this.config.spoolMaxBytes,
-      droppedPoints: s.droppedPoints, rejectedPoints: s.rejectedPoints, sentPoints: this.#sent, failures: this.#failures,
-    };
-    if (this.#lastSuccessAt !== undefined) h.lastSuccessAt = iso(this.#lastSuccessAt) as string;
-    if (this.#lastAttemptAt !== undefined) h.lastAttemptAt = iso(this.#lastAttemptAt) as string;
-    if (this.#state === 'retrying') h.nextRetryAt = iso(this.#retryAt) as string;
-    if (this.#lastError) h.lastError = { ...this.#lastError };
-    if (this.#warning) h.warning = { ...this.#warning };
-    return h;
+    return this.#status.health({ version: this.config.version, target: endpointTarget(this.config), spoolMaxBytes: this.config.spoolMaxBytes }, this.#spool.stats());
   }
 
   /** Called on state changes (success, failure, halt, warning). Returns an unsubscribe function. */
   onHealth(listener: (h: TelemetryHealth) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#status.onHealth(listener);
   }
 
   /** Optionally flushes, then stops sending and closes the spool. Unsent points stay on disk for next time. */
@@ -180,9 +167,29 @@ export class InfluxWriter {
     this.#abort.abort(new Error('telemetry writer closed'));
     await this.#pumping;
     await this.#spool.close();
-    this.#setState('closed');
+    this.#status.setState('closed');
   }
 
+  // Deliberately not async: on the hot path each write costs one promise, the spool's.
+  #append(lines: readonly string[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new TelemetryError('TELEMETRY_SPOOL', 'the telemetry writer is closed', 'this is a bug in the caller: write before close()'));
+    return this.#spool.append(lines);
+  }
+
+  /** After each group of appends reached the file: send a full batch now, or make sure one goes out soon. */
+  #onAppended(): void {
+    if (this.#spool.backlogPoints >= this.config.batchSize) this.#kick(false);
+    else this.#arm(this.config.flushIntervalMs);
+  }
+
+  #spoolError(e: unknown): Error {
+    const err = new TelemetryError('TELEMETRY_SPOOL', `could not write to the telemetry spool: ${this.#red.text((e as Error)?.message ?? String(e))}`,
+      'check free disk space and permissions of the spool folder', { cause: e });
+    this.#status.setError(err);
+    return err;
+  }
+
+  /** Runs the send loop unless it is running; `drainAll` also sends a partial batch. */
   #kick(drainAll: boolean): void {
     if (this.#closed) return;
     this.#drainAll ||= drainAll;
@@ -198,8 +205,9 @@ export class InfluxWriter {
         }
       } finally {
         this.#pumping = undefined;
-        const left = this.#spool.stats().backlogPoints;
-        if (left > 0 && !this.#halted && !this.#closed) this.#arm(Math.max(0, this.#retryAt - this.#clock.now()) || this.config.flushIntervalMs);
+        if (this.#spool.backlogPoints > 0 && !this.#halted && !this.#closed) {
+          this.#arm(Math.max(0, this.#status.retryAt - this.#clock.now()) || this.config.flushIntervalMs);
+        }
       }
     })();
   }
@@ -217,123 +225,76 @@ export class InfluxWriter {
     }, ms);
   }
 
-  async #sendLoop(drainAll: boolean): Promise<void> {
-    for (;;) {
-      if (this.#halted || this.#closed) return;
-      if (this.#retryAt > this.#clock.now()) return;
-      const backlog = this.#spool.stats().backlogPoints;
-      if (backlog === 0 || (!drainAll && backlog < this.config.batchSize)) return;
-      const batch = await this.#spool.peek(this.config.batchSize, this.#o.maxBodyBytes ?? 8 << 20);
-      if (batch.lines.length === 0) return;
-      this.#lastAttemptAt = this.#clock.now();
-      this.#setState('sending');
-      try {
-        const r = await this.#sender.deliver(batch.lines, await this.#endpoint(), this.#abort.signal);
-        if (r.rejected.length) {
-          await this.#dead.add(r.rejected, this.#clock.now());
-          const first = r.rejected[0]?.error as TelemetryError;
-          this.#log.warn('the database refused points as malformed; set aside in rejected.lp', { points: r.rejected.length, code: first.code, error: first.message });
-          this.#lastError = this.#issue(first);
-        }
-        await this.#spool.ack(batch, r.rejected.length);
-        this.#onSuccess(r.delivered);
-      } catch (e) {
-        this.#spool.release();
-        if (this.#closed) return;
-        this.#onFailure(e);
-        return;
-      }
-    }
+  #sendLoop(drainAll: boolean): Promise<void> {
+    return sendBacklog({
+      spool: this.#spool,
+      batchSize: this.config.batchSize,
+      maxBodyBytes: this.#o.maxBodyBytes ?? 8 << 20,
+      maxInFlight: this.#o.maxInFlight ?? 2,
+      drainAll,
+      stopped: () => this.#halted || this.#closed || this.#status.retryAt > this.#clock.now(),
+      deliver: async (batch) => this.#sender.deliver(batch.records, await this.#endpoint(), this.#abort.signal),
+      onSend: () => {
+        this.#status.lastAttemptAt = this.#clock.now();
+        if (this.#status.state !== 'sending') this.#status.setState('sending');
+      },
+      onRejected: async (rejected) => {
+        await this.#dead.add(rejected, this.#clock.now());
+        const first = rejected[0]?.error as TelemetryError;
+        this.#log.warn('the database refused points as malformed; set aside in rejected.lp', { points: rejected.length, code: first.code, error: first.message });
+        this.#status.lastError = this.#status.issue(first);
+      },
+      onDelivered: (n, moreInFlight) => this.#onSuccess(n, moreInFlight),
+      onFailure: (e) => {
+        if (!this.#closed) this.#onFailure(e);
+      },
+    });
   }
 
   async #endpoint(): Promise<WriteEndpoint> {
     if (!this.#secret) {
       const value = await this.#o.secrets.get('influx.token');
-      this.#registerSecret(value);
+      if (value) {
+        // Masked wherever it might surface, including inside the Basic header's encoding.
+        this.#red.addSecret(value);
+        if (this.config.username) this.#red.addSecret(Buffer.from(`${this.config.username}:${value}`, 'utf8').toString('base64'));
+      }
       this.#secret = { value };
     }
     return writeEndpoint(this.config, this.#secret.value);
   }
 
-  #registerSecret(value: string | undefined): void {
-    if (!value) return;
-    this.#red.addSecret(value);
-    if (this.config.username) this.#red.addSecret(Buffer.from(`${this.config.username}:${value}`, 'utf8').toString('base64'));
-  }
-
-  #onSuccess(delivered: number): void {
-    if (this.#failures > 0) this.#log.info('telemetry delivery recovered', { afterFailures: this.#failures });
-    this.#sent += delivered;
-    this.#failures = 0;
-    this.#retryAt = 0;
-    this.#lastSuccessAt = this.#clock.now();
-    if (this.#spool.stats().backlogPoints === 0) this.#warning = undefined;
-    this.#setState('idle');
+  #onSuccess(delivered: number, moreInFlight: boolean): void {
+    const st = this.#status;
+    if (st.failures > 0) this.#log.info('telemetry delivery recovered', { afterFailures: st.failures });
+    st.sent += delivered;
+    st.failures = 0;
+    st.retryAt = 0;
+    st.lastSuccessAt = this.#clock.now();
+    if (this.#spool.backlogPoints === 0) st.warning = undefined;
+    st.setState(moreInFlight ? 'sending' : 'idle');
   }
 
   #onFailure(e: unknown): void {
+    const st = this.#status;
     const halt = (e instanceof DeliveryFailed && e.action === 'halt') || (e instanceof TelemetryError && e.code === 'TELEMETRY_SECRET_MISSING');
     const err = e instanceof DeliveryFailed ? e.error : e instanceof TelemetryError ? e
       : new TelemetryError('TELEMETRY_SPOOL', `telemetry delivery failed: ${this.#red.text((e as Error)?.message ?? String(e))}`, 'check free disk space and permissions of the spool folder', { cause: e });
-    this.#failures++;
-    this.#setError(err);
+    st.failures++;
+    st.setError(err);
     if (halt) {
       this.#halted = true;
-      // The secret is read again on resume(), so a corrected token takes effect.
-      this.#secret = undefined;
+      this.#secret = undefined; // read again on resume(), so a corrected token takes effect
       this.#log.error('telemetry delivery halted', { error: err.toJSON() });
-      this.#setState('halted');
+      st.setState('halted');
       return;
     }
-    const backoff = Math.min(this.#o.retryMaxMs ?? 60_000, (this.#o.retryBaseMs ?? 1_000) * 2 ** Math.min(20, this.#failures - 1));
-    const jittered = Math.round(backoff * (0.5 + 0.5 * (this.#o.random ?? Math.random)()));
-    const delay = err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, 0) : jittered;
-    this.#retryAt = this.#clock.now() + delay;
+    const delay = retryDelay(st.failures, this.#o.retryBaseMs ?? 1_000, this.#o.retryMaxMs ?? 60_000, this.#o.random ?? Math.random, err.retryAfterMs);
+    st.retryAt = this.#clock.now() + delay;
     // One line per streak and per new kind of error, so an outage does not flood the log.
-    if (this.#failures === 1 || this.#lastLoggedCode !== err.code) this.#log.warn('telemetry delivery failed; points stay spooled', { error: err.toJSON(), retryInMs: delay });
+    if (st.failures === 1 || this.#lastLoggedCode !== err.code) this.#log.warn('telemetry delivery failed; points stay spooled', { error: err.toJSON(), retryInMs: delay });
     this.#lastLoggedCode = err.code;
-    this.#setState('retrying');
+    st.setState('retrying');
     this.#arm(delay);
-  }
-
-  #onDrop(points: number): void {
-    const dropped = (this.#warning?.droppedPoints ?? 0) + points;
-    this.#warning = {
-      code: 'TELEMETRY_SPOOL_FULL',
-      message: `the telemetry spool reached its cap of ${this.config.spoolMaxBytes} bytes; the oldest ${dropped} points were dropped`,
-      fix: 'restore the connection to the database, or raise influx.spoolMaxBytes',
-      at: new Date(this.#clock.now()).toISOString(),
-      droppedPoints: dropped,
-    };
-    this.#emit();
-  }
-
-  #issue(err: TelemetryError): TelemetryIssue {
-    return {
-      code: err.code, message: this.#red.text(err.message), fix: this.#red.text(err.fix), at: new Date(this.#clock.now()).toISOString(),
-      ...(err.status !== undefined ? { status: err.status } : {}),
-    };
-  }
-
-  #setError(err: TelemetryError): void {
-    this.#lastError = this.#issue(err);
-    this.#emit();
-  }
-
-  #setState(s: TelemetryState): void {
-    this.#state = s;
-    this.#emit();
-  }
-
-  #emit(): void {
-    if (this.#listeners.size === 0) return;
-    const h = this.health();
-    for (const l of this.#listeners) {
-      try {
-        l(h);
-      } catch (e) {
-        this.#log.error('telemetry health listener threw', { error: e });
-      }
-    }
   }
 }

@@ -11,6 +11,9 @@
 //
 // Recent counts decay per *attempt* rather than per second, so the evidence window is about
 // `windowAttempts` dials whatever the team size: 5 agents get a slower, equally reliable detector.
+// A detection usually fires while the window still mixes old and new rates, so for the next
+// `followAttempts` dials the reference follows the recent rate cycle by cycle (each move applied
+// to the value) until the window holds only the new regime; then gating resumes.
 
 export interface AnswerShiftOptions {
   /** Evidence window, in attempts (decay constant of the recent sums). */
@@ -25,61 +28,82 @@ export interface AnswerShiftOptions {
   trackAttempts: number;
   /** Largest single shift, in log units (ln 2: at most halve or double per detection). */
   maxShift: number;
+  /** After a detection, attempts during which the reference follows the recent rate. */
+  followAttempts: number;
 }
 
 export const DEFAULT_ANSWER_SHIFT_OPTIONS: Readonly<AnswerShiftOptions> = Object.freeze({
   windowAttempts: 300,
   zRise: 2.5,
-  zFall: 3.5,
-  fallShare: 0.5,
+  zFall: 3,
+  fallShare: 0.75,
   trackAttempts: 3000,
   maxShift: Math.LN2,
+  followAttempts: 600,
 });
 
 export interface AnswerShiftState {
   /** Decayed recent attempts and connects. */
   attempts: number;
   connects: number;
-  /** Reference answer rate the current value is tuned for (undefined until enough evidence). */
+  /** Attempts seen since start (the first window is warm-up: answers lag dials). */
+  seen: number;
+  /** Reference answer rate (undefined until enough evidence). */
   pRef: number | undefined;
+  /** The first reference; pRef / pInit is the answer-rate scale of the load. */
+  pInit: number | undefined;
+  /** Attempts left in the follow phase after a detection (0: gated). */
+  follow: number;
 }
 
-export const INITIAL_ANSWER_SHIFT: Readonly<AnswerShiftState> = Object.freeze({ attempts: 0, connects: 0, pRef: undefined });
+export const INITIAL_ANSWER_SHIFT: Readonly<AnswerShiftState> = Object.freeze({ attempts: 0, connects: 0, seen: 0, pRef: undefined, pInit: undefined, follow: 0 });
 
 export interface AnswerShiftResult {
   state: AnswerShiftState;
-  /** ln(p_ref / p_recent) when a change was declared this cycle, else 0. Add it to ln(value). */
+  /** Log change to apply to the value this cycle (0 unless a change was declared). */
   shift: number;
+  /** Answer-rate scale of the load, pRef / pInit (1 until the reference exists). */
+  scale: number;
   /** z of the recent rate against the reference (0 when not computable). */
   z: number;
 }
 
 /** Feeds one cycle's attempts and connects. Invalid counts leave the state unchanged. */
 export function updateAnswerShift(state: AnswerShiftState, attempts: number, connects: number, o: AnswerShiftOptions = DEFAULT_ANSWER_SHIFT_OPTIONS): AnswerShiftResult {
+  const scaleOf = (s: AnswerShiftState) => (s.pRef !== undefined && s.pInit !== undefined ? s.pRef / s.pInit : 1);
   if (!(attempts >= 0) || !(connects >= 0) || !Number.isFinite(attempts) || !Number.isFinite(connects) || connects > attempts) {
-    return { state, shift: 0, z: 0 };
+    return { state, shift: 0, scale: scaleOf(state), z: 0 };
   }
   const keep = Math.exp(-attempts / o.windowAttempts);
   const a = state.attempts * keep + attempts;
   const c = state.connects * keep + connects;
+  const seen = state.seen + attempts;
   const recent = a > 0 ? c / a : undefined;
-  // Enough evidence once the recent sums hold most of a window.
-  const ready = a >= 0.6 * o.windowAttempts && recent !== undefined;
-  if (!ready) return { state: { attempts: a, connects: c, pRef: state.pRef }, shift: 0, z: 0 };
+  // Warm-up: answers arrive seconds after their dials, so the first window under-reads the rate.
+  if (seen < 2 * o.windowAttempts || recent === undefined) {
+    const next = { ...state, attempts: a, connects: c, seen };
+    return { state: next, shift: 0, scale: scaleOf(next), z: 0 };
+  }
   if (state.pRef === undefined) {
-    return { state: { attempts: a, connects: c, pRef: clampRate(recent) }, shift: 0, z: 0 };
+    const p0 = clampRate(recent);
+    return { state: { attempts: a, connects: c, seen, pRef: p0, pInit: p0, follow: 0 }, shift: 0, scale: 1, z: 0 };
   }
   const p = state.pRef;
   const z = (c - a * p) / Math.sqrt(a * p * (1 - p));
-  if (z >= o.zRise || z <= -o.zFall) {
+  const detected = z >= o.zRise || z <= -o.zFall;
+  if (detected || state.follow > 0) {
+    // The reference (and so the load scale) takes the full new rate; the value takes all of a
+    // rise but only `fallShare` of a fall, leaving the rest to the abandon feedback.
     const pNew = clampRate(recent);
     const full = Math.log(p / pNew);
     const shift = Math.max(-o.maxShift, Math.min(o.maxShift, full > 0 ? full * o.fallShare : full));
-    // The reference moves by the share applied, so the load model stays consistent with it.
-    return { state: { attempts: a, connects: c, pRef: p * Math.exp(-shift) }, shift, z };
+    const follow = detected ? o.followAttempts : Math.max(0, state.follow - attempts);
+    const next = { attempts: a, connects: c, seen, pRef: pNew, pInit: state.pInit, follow };
+    return { state: next, shift, scale: scaleOf(next), z };
   }
-  const follow = 1 - Math.exp(-attempts / o.trackAttempts);
-  return { state: { attempts: a, connects: c, pRef: clampRate(p + follow * (recent - p)) }, shift: 0, z };
+  const track = 1 - Math.exp(-attempts / o.trackAttempts);
+  const next = { attempts: a, connects: c, seen, pRef: clampRate(p + track * (recent - p)), pInit: state.pInit, follow: 0 };
+  return { state: next, shift: 0, scale: scaleOf(next), z };
 }
 
 /** Keeps the reference inside (0, 1) so the z-test's variance never vanishes. */

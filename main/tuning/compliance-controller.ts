@@ -22,6 +22,17 @@
 import { DEFAULT_ANSWER_SHIFT_OPTIONS, INITIAL_ANSWER_SHIFT, updateAnswerShift, type AnswerShiftOptions, type AnswerShiftState } from './answer-shift.ts';
 import { clamp, type Controller, type ControllerDecision, type ControllerInput } from './controller.ts';
 import {
+  abandonExcess,
+  afterCut,
+  cutFor,
+  DEFAULT_EMERGENCY_CUT_OPTIONS,
+  INITIAL_EMERGENCY,
+  observeEmergency,
+  validateEmergencyOptions,
+  type EmergencyCutOptions,
+  type EmergencyState,
+} from './emergency-cut.ts';
+import {
   DEFAULT_LOAD_MODEL_OPTIONS,
   EMPTY_LOAD_MODEL,
   estimateAt,
@@ -63,6 +74,8 @@ export interface ComplianceOptions {
   dayMarginPct: number;
   /** The rolling window is stale once the value is this far (fraction) below its average load. */
   windowStaleBelow: number;
+  /** Cut by the full step while the fresh rolling window runs at or above this (stability guard). */
+  windowCutPct: number;
   /** Cold-start ramp per cycle (fraction) until the day has `rampUntilAbandons` abandons. */
   rampStep: number;
   rampUntilAbandons: number;
@@ -74,6 +87,8 @@ export interface ComplianceOptions {
   contradictAlpha: number;
   /** Answer-rate feed-forward; `false` turns it off. */
   answerShift: AnswerShiftOptions | false;
+  /** The documented emergency cut beyond the step limit (emergency-cut.ts); `false` turns it off. */
+  emergency: EmergencyCutOptions | false;
 }
 
 export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.freeze({
@@ -91,12 +106,14 @@ export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.fr
   dayMinLive: 75,
   dayMarginPct: 0.3,
   windowStaleBelow: 0.05,
+  windowCutPct: 5.5,
   rampStep: 0.02,
   rampUntilAbandons: 1,
   loadModel: DEFAULT_LOAD_MODEL_OPTIONS,
   recentHalfLifeMin: 10,
   contradictAlpha: 0.05,
   answerShift: DEFAULT_ANSWER_SHIFT_OPTIONS,
+  emergency: DEFAULT_EMERGENCY_CUT_OPTIONS,
 });
 
 /** Largest gap between the internal value and the platform's that still counts as "ours" (0.01 + rounding). */
@@ -112,17 +129,19 @@ export interface ComplianceState {
   shift: AnswerShiftState;
   /** Feed-forward not yet applied because of the step limit (log units). */
   pending: number;
-  /** Product of detected answer-rate steps (new / old): load = value × loadScale. */
+  /** Answer-rate scale (reference / first reference): load = value × loadScale. */
   loadScale: number;
   model: LoadModelState;
   /** Short-memory twin of `model`, to notice when the long memory misleads. */
   recent: LoadModelState;
   /** Average load over roughly the rolling window (for its staleness test). */
   loadAvg: number | undefined;
+  /** Short-horizon evidence and hold of the emergency cut. */
+  emergency: EmergencyState;
 }
 
 export function initialComplianceState(): ComplianceState {
-  return { u: undefined, ePrev: undefined, shift: INITIAL_ANSWER_SHIFT, pending: 0, loadScale: 1, model: EMPTY_LOAD_MODEL, recent: EMPTY_LOAD_MODEL, loadAvg: undefined };
+  return { u: undefined, ePrev: undefined, shift: INITIAL_ANSWER_SHIFT, pending: 0, loadScale: 1, model: EMPTY_LOAD_MODEL, recent: EMPTY_LOAD_MODEL, loadAvg: undefined, emergency: INITIAL_EMERGENCY };
 }
 
 /** Count-weighted abandon estimate with a prior at the setpoint, as a percentage. */
@@ -130,16 +149,17 @@ export function priorEstimatePct(abandoned: number, live: number, setpointPct: n
   return (100 * (abandoned + (priorLive * setpointPct) / 100)) / (live + priorLive);
 }
 
-type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel'>;
+type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel' | 'emergency'>;
 
 export function validateComplianceOptions(o: ComplianceOptions): void {
   const positive: NumericOption[] = ['setpointPct', 'ceilingPct', 'maxStep', 'taperBandPct', 'priorLive'];
   for (const k of positive) if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be a positive number, got ${o[k]}`);
-  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
+  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
   for (const k of nonNegative) if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be ≥ 0, got ${o[k]}`);
   if (o.setpointPct >= o.ceilingPct) throw new RangeError('setpointPct must be below ceilingPct');
   if (o.maxStep >= 1) throw new RangeError('maxStep must be below 1 (a fraction of the value)');
   if (o.loadModel && !(o.loadModel.elasticity > 0 && o.loadModel.halfLifeMin > 0)) throw new RangeError('loadModel needs elasticity > 0 and halfLifeMin > 0');
+  if (o.emergency) validateEmergencyOptions(o.emergency, o.maxStep);
 }
 
 export function createComplianceController(overrides: Partial<ComplianceOptions> = {}): Controller<ComplianceState> {
@@ -178,18 +198,22 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       let shift = state.shift;
       let loadScale = state.loadScale;
       let detected = 0;
+      let shiftZ = 0;
       if (o.answerShift) {
         const r = updateAnswerShift(shift, signals.last.attempts, signals.last.connects, o.answerShift);
         shift = r.state;
         detected = r.shift;
+        shiftZ = r.z;
         pending += r.shift;
-        loadScale *= Math.exp(-r.shift);
+        loadScale = r.scale;
       }
+      const em = o.emergency;
+      let emergency = em ? observeEmergency(state.emergency, signals.last.live, signals.last.abandoned, input.dtSec, em) : state.emergency;
 
       const sm = signals.smoothed;
       if (!(sm.live >= o.minLive)) {
-        const next = { u: u0, ePrev, shift, pending: 0, loadScale, model, recent, loadAvg };
-        return { value: Math.exp(u0), state: next, reason: 'hold-no-data', terms: { smoothedLive: sm.live || 0 } };
+        const next = { u: u0, ePrev, shift, pending: 0, loadScale, model, recent, loadAvg, emergency };
+        return { value: anchored ? Math.exp(u0) : current, state: next, reason: 'hold-no-data', terms: { smoothedLive: sm.live || 0 } };
       }
       // Judge the load the value will have once pending feed-forward lands, so the PI does not
       // react a second time to an answer-rate step the feed-forward already handles.
@@ -223,7 +247,8 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const dayHot = dayPct !== undefined && dayPct >= o.ceilingPct - o.dayMarginPct;
       const windowFresh = Math.exp(u0 + pending) * loadScale >= (1 - o.windowStaleBelow) * loadAvg;
       const windowHot = windowPct >= o.ceilingPct && windowFresh;
-      if (dayHot || windowHot) taper = 0;
+      const holding = emergency.holdSec > 0;
+      if (dayHot || windowHot || holding) taper = 0;
       const upCap = Math.log(1 + o.maxStep * taper);
 
       let reason = contradicted ? 'pi-recent' : 'pi';
@@ -234,11 +259,15 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
         du = Math.log(1 + o.rampStep);
         reason = 'ramp';
       }
+      const rawWindowPct = signals.window.live >= 30 ? (100 * signals.window.abandoned) / signals.window.live : 0;
       if (dayHot && e < 0) {
         reason = 'ceiling-day';
         du = downMax;
+      } else if (windowFresh && rawWindowPct >= o.windowCutPct) {
+        reason = 'window-cut';
+        du = downMax;
       } else if (du > upCap) {
-        reason = dayHot ? 'ceiling-day-hold' : windowHot ? 'ceiling-window-hold' : taper < 1 ? `${reason}-tapered` : `${reason}-step-limited`;
+        reason = dayHot ? 'ceiling-day-hold' : windowHot ? 'ceiling-window-hold' : holding ? 'emergency-hold' : taper < 1 ? `${reason}-tapered` : `${reason}-step-limited`;
         du = upCap;
       } else if (du < downMax) {
         reason = `${reason}-step-limited`;
@@ -251,6 +280,33 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       du += ff;
       pending = (pending - ff) * PENDING_FADE;
 
+      // Emergency cut (emergency-cut.ts): a significant abandon excess over the last minutes, or
+      // a strong answer-rate rise, cuts beyond the step limit at once, bounded by `maxCut`.
+      let emergencyTrigger = 0;
+      let excessP = 1;
+      if (em) {
+        let cut = 0;
+        const ex = abandonExcess(emergency, o.ceilingPct, em);
+        excessP = ex.p;
+        if (ex.fire) {
+          cut = cutFor(ex, sp, o.maxStep, em);
+          emergencyTrigger = 1;
+        }
+        if (detected < 0 && shiftZ >= em.answerZ && du + pending < Math.min(cut, downMax)) {
+          // The rest of a strong rise's inverse step lands now instead of over several cycles.
+          cut = du + pending;
+          pending = 0;
+          emergencyTrigger += 2;
+        }
+        if (emergencyTrigger > 0 && cut < du) {
+          du = Math.max(Math.log(1 - em.maxCut), cut);
+          reason = emergencyTrigger === 2 ? 'emergency-cut+answer-shift' : 'emergency-cut';
+          emergency = afterCut(em);
+        } else {
+          emergencyTrigger = 0;
+        }
+      }
+
       const value = clamp(Math.exp(u0 + du), bounds);
       if (value !== Math.exp(u0 + du)) {
         reason = `${reason}-clamped`;
@@ -259,8 +315,9 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       return {
         value,
         // Anti-windup by back-calculation: keep the clamped value, not the unclamped wish.
-        state: { u: Math.log(value), ePrev: e, shift, pending, loadScale, model, recent, loadAvg },
+        state: { u: Math.log(value), ePrev: e, shift, pending, loadScale, model, recent, loadAvg, emergency },
         reason,
+        ...(emergencyTrigger > 0 && du < downMax ? { emergency: true } : {}),
         terms: {
           estimatePct: estimate,
           windowPct,
@@ -271,6 +328,8 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
           step: value / Math.exp(u0) - 1,
           answerShift: detected,
           answerRef: shift.pRef ?? -1,
+          emergencyTrigger,
+          excessP,
         },
       };
     },

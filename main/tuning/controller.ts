@@ -49,6 +49,11 @@ export interface ControllerDecision<S> {
   reason: string;
   /** Internal terms worth auditing (estimate, error, integral…); finite numbers only. */
   terms: Record<string, number>;
+  /**
+   * A documented emergency cut (emergency-cut.ts): a downward step larger than the normal step
+   * limit, which the loop's guard then allows up to its emergency limit. Never set on a rise.
+   */
+  emergency?: boolean;
 }
 
 export interface Controller<S = unknown> {

@@ -2,7 +2,8 @@
 // what it says. Order matters and is fixed:
 //   1. the campaign must be in a dialing mode whose pacing Pacekeeper may touch;
 //   2. the proposal must be a finite number (anything else holds the current value);
-//   3. the step limit, relative to the current value;
+//   3. the step limit, relative to the current value (a controller's documented emergency cut may
+//      go further down, never up, to `emergencyCut`);
 //   4. the campaign's clamps, which win over the step limit (they are the safety contract);
 //   5. rounding to 0.01, toward the current value so neither limit is overshot by rounding;
 //   6. the minimum delta (0.01): smaller moves are not worth a write or a version bump;
@@ -23,6 +24,12 @@ export interface GuardInput {
   bounds: Bounds;
   /** Largest relative change per cycle (0.10 = ±10 %); undefined for an operator override. */
   stepLimit: number | undefined;
+  /**
+   * Largest relative cut for a proposal the controller flagged as an emergency cut (0.40 = −40 %);
+   * undefined otherwise. It widens the step limit downward only: a rise is always held to
+   * `stepLimit`.
+   */
+  emergencyCut?: number | undefined;
   /** Smallest change worth writing (0.01). */
   minDelta: number;
   mode: TuningMode;
@@ -57,7 +64,8 @@ export function applyGuards(g: GuardInput): GuardDecision {
   let v = g.proposed;
   if (g.stepLimit !== undefined && Number.isFinite(current) && current > 0) {
     const hi = current * (1 + g.stepLimit);
-    const lo = current * (1 - g.stepLimit);
+    const down = g.emergencyCut !== undefined && g.emergencyCut > g.stepLimit && g.emergencyCut < 1 ? g.emergencyCut : g.stepLimit;
+    const lo = current * (1 - down);
     if (v > hi + EPS) {
       v = hi;
       limitedBy.push('step-limit');

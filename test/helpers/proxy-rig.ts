@@ -2,6 +2,7 @@
 //   squid tunnel   Basic auth + blind CONNECT
 //   squid bump     Basic auth + TLS inspection with a test "corporate" CA (strips Upgrade)
 //   squid bump-ws  the same, WebSocket upgrades allowed
+//   squid ws-deny  inspection, and an ACL that answers WebSocket upgrade requests with 403
 //   tinyproxy      Basic auth
 //   stalled        accepts TCP, never answers
 //   dead           a port nobody listens on
@@ -38,6 +39,7 @@ export interface ProxyRig {
   squidTunnel: string;
   squidBump: string;
   squidBumpWs: string;
+  squidWsDeny: string;
   tinyproxy: string;
   stalled: string;
   dead: string;
@@ -89,7 +91,7 @@ async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-function squidConf(dir: string, ports: { tunnel: number; bump: number; bumpWs: number }, allowed: number[]): string {
+function squidConf(dir: string, ports: { tunnel: number; bump: number; bumpWs: number; wsDeny: number }, allowed: number[]): string {
   const bumpOpts = `tls-cert=${dir}/bump-ca.pem tls-key=${dir}/bump-ca.key generate-host-certificates=on dynamic_cert_mem_cache_size=4MB`;
   return [
     'visible_hostname proxytest',
@@ -106,6 +108,7 @@ function squidConf(dir: string, ports: { tunnel: number; bump: number; bumpWs: n
     `http_port 127.0.0.1:${ports.tunnel}`,
     `http_port 127.0.0.1:${ports.bump} ssl-bump ${bumpOpts}`,
     `http_port 127.0.0.1:${ports.bumpWs} ssl-bump ${bumpOpts} name=bump_ws`,
+    `http_port 127.0.0.1:${ports.wsDeny} ssl-bump ${bumpOpts} name=ws_deny`,
     `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${dir}/htpasswd`,
     'auth_param basic children 3 startup=1 idle=1',
     'auth_param basic realm proxytest',
@@ -118,6 +121,10 @@ function squidConf(dir: string, ports: { tunnel: number; bump: number; bumpWs: n
     'http_access deny !Safe_ports',
     'http_access deny CONNECT !SSL_ports',
     'http_access deny !localhost_src',
+    // A policy that forbids WebSockets: bumped upgrade requests on this port get 403.
+    'acl ws_deny_port myportname ws_deny',
+    'acl ws_upgrade req_header Upgrade -i websocket',
+    'http_access deny ws_deny_port ws_upgrade',
     'http_access allow authed',
     'http_access deny all',
     `sslcrtd_program /usr/lib/squid/security_file_certgen -s ${dir}/ssl_db -M 4MB`,
@@ -129,7 +136,9 @@ function squidConf(dir: string, ports: { tunnel: number; bump: number; bumpWs: n
     'ssl_bump bump all',
     // Squid strips Upgrade unless allowed; the token is case-sensitive ("websocket").
     'acl bump_ws_port myportname bump_ws',
-    'http_upgrade_request_protocols websocket allow bump_ws_port',
+    // ACLs on one line are ANDed; any-of makes "either port".
+    'acl ws_ports any-of bump_ws_port ws_deny_port',
+    'http_upgrade_request_protocols websocket allow ws_ports',
     `tls_outgoing_options cafile=${dir}/origin-ca.pem`,
     // Keep idle client connections long enough for the pooling assertions.
     'client_idle_pconn_timeout 2 minutes',
@@ -143,7 +152,7 @@ export async function startProxyRig(o: ProxyRigOptions): Promise<ProxyRig> {
   const children: ChildProcess[] = [];
   const stalledSockets = new Set<Socket>();
   let stalledServer: Server | undefined;
-  const [tunnel, bump, bumpWs, tiny, dead] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [tunnel, bump, bumpWs, wsDeny, tiny, dead] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const url = (p: number) => `http://127.0.0.1:${p}`;
 
   const stop = async () => {
@@ -166,13 +175,13 @@ export async function startProxyRig(o: ProxyRigOptions): Promise<ProxyRig> {
       copyFileSync(o.originCaPath, join(dir, 'origin-ca.pem'));
       run('htpasswd', ['-bc', join(dir, 'htpasswd'), SQUID_USER.username, SQUID_USER.password]);
       run('/usr/lib/squid/security_file_certgen', ['-c', '-s', join(dir, 'ssl_db'), '-M', '4MB']);
-      writeFileSync(join(dir, 'squid.conf'), squidConf(dir, { tunnel, bump, bumpWs }, o.allowedPorts));
+      writeFileSync(join(dir, 'squid.conf'), squidConf(dir, { tunnel, bump, bumpWs, wsDeny }, o.allowedPorts));
       if (isRoot) chownRecursive(dir, 'proxy');
       run('squid', ['-k', 'parse', '-f', join(dir, 'squid.conf')]);
       const squid = spawn('squid', ['-N', '-f', join(dir, 'squid.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
       squid.stderr?.resume();
       children.push(squid);
-      await Promise.all([waitForPort(tunnel, squid, 'squid'), waitForPort(bump, squid, 'squid'), waitForPort(bumpWs, squid, 'squid')]);
+      await Promise.all([tunnel, bump, bumpWs, wsDeny].map((p) => waitForPort(p, squid, 'squid')));
     }
     if (want.has('tinyproxy')) {
       mkdirSync(join(dir, 'tinyproxy'), { recursive: true });
@@ -205,6 +214,7 @@ export async function startProxyRig(o: ProxyRigOptions): Promise<ProxyRig> {
     squidTunnel: url(tunnel),
     squidBump: url(bump),
     squidBumpWs: url(bumpWs),
+    squidWsDeny: url(wsDeny),
     tinyproxy: url(tiny),
     stalled: url(stalledPort),
     dead: url(dead),

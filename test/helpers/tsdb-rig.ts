@@ -241,6 +241,26 @@ export class VictoriaMetricsRig extends TsdbProcess {
     };
   }
 
+  /**
+   * Like `export`, but polls until `expectedSamples` are visible (or, without it, until the count
+   * stops changing). VictoriaMetrics acknowledges a write before newly created series are
+   * searchable, and under load that can take a moment even after a forced flush. Returns the last
+   * answer after `timeoutMs`, so a wrong count still fails the caller's assertion.
+   */
+  async exportSettled(match: string, expectedSamples?: number, timeoutMs = 15_000): Promise<VmSeries[]> {
+    const deadline = Date.now() + timeoutMs;
+    let last = await this.export(match);
+    let lastCount = -1;
+    for (;;) {
+      const count = last.reduce((n, s) => n + s.values.length, 0);
+      if (expectedSamples !== undefined ? count >= expectedSamples : count === lastCount) return last;
+      if (Date.now() >= deadline) return last;
+      lastCount = count;
+      await new Promise((r) => setTimeout(r, 250));
+      last = await this.export(match);
+    }
+  }
+
   /** Raw samples of every series matching `match` (a series selector), after flushing recent writes. */
   async export(match: string): Promise<VmSeries[]> {
     await (await fetch(`${this.url}/internal/force_flush`, { signal: AbortSignal.timeout(20_000) })).arrayBuffer();

@@ -248,6 +248,9 @@ describe('simulator campaigns', () => {
     assert.equal(del.headers.allow, 'GET, PATCH, PUT');
     const post = await call(h, 'POST', BASE, { token, body: {} });
     assert.equal(post.status, 405);
+    const head = await call(h, 'HEAD', `${BASE}/${ids[0]}`, { token });
+    assert.equal(head.status, 200, 'HEAD is served wherever GET is');
+    assert.equal(head.text, '');
     const none = await call(h, 'GET', '/api/v2/outbound/whatever', { token });
     assert.equal(none.status, 404);
     assert.equal(ErrorBodySchema.parse(none.body).code, 'not.found');

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'undici';
 import { ChannelSchema, ChannelTopicEntityListingSchema, ErrorBodySchema, NotificationEventSchema } from '../../main/genesys/models.ts';
-import { call, getToken, openSocket, startHarness, within, type Harness } from './sim-helpers.ts';
+import { call, getToken, openSocket, startHarness, waitFor, within, type Harness } from './sim-helpers.ts';
 
 const CH = '/api/v2/notifications/channels';
 const HOUR = 3_600_000;
@@ -151,9 +151,11 @@ describe('simulator notifications: the streaming socket', () => {
     tap.ws.send(JSON.stringify({ message: 'ping' }));
     const pong = await tap.next((m) => m.eventBody?.message === 'pong');
     assert.deepEqual(pong, { topicName: 'channel.metadata', eventBody: { message: 'pong' } });
+    const beats = () => tap.messages.filter((m) => m.eventBody?.message === 'WebSocket Heartbeat').length;
+    const sent = h.sim.control.counters().websocket.heartbeats;
     await h.clock.advance(60_000);
-    const beats = tap.messages.filter((m) => m.eventBody?.message === 'WebSocket Heartbeat').length;
-    assert.equal(beats, 3);
+    assert.equal(h.sim.control.counters().websocket.heartbeats, sent + 2, 'one per 30 s of simulator time');
+    await waitFor(() => beats() === 3, 5000, 'three heartbeats');
     tap.close();
   });
 
@@ -202,15 +204,17 @@ describe('simulator notifications: the streaming socket', () => {
     const topics = [`v2.users.${user.id}.presence`, `v2.users.${user.id}.routingStatus`, `v2.routing.queues.${queue.id}.conversations`];
     await call(h, 'PUT', `${CH}/${ch.id}/subscriptions`, { token, body: topics.map((id) => ({ id })) });
     const tap = await openSocket(h, ch.connectUri);
+    const sentBefore = h.sim.control.counters().websocket.eventsSent;
     await h.clock.advance(20_000); // about 100 events at 5/s, spread over three topics
+    const sent = h.sim.control.counters().websocket.eventsSent - sentBefore;
     const presence = await tap.next((m) => m.topicName === topics[0]);
     assert.ok(['ON_QUEUE', 'BREAK', 'OFFLINE'].includes(presence.eventBody.presenceDefinition.systemPresence));
     const routing = await tap.next((m) => m.topicName === topics[1]);
     assert.ok(['IDLE', 'INTERACTING', 'OFF_QUEUE'].includes(routing.eventBody.routingStatus.status));
     const conv = await tap.next((m) => m.topicName === topics[2]);
     assert.ok(conv.eventBody.participants.some((p: { purpose: string }) => p.purpose === 'customer'));
-    const n = tap.messages.filter((m) => topics.includes(m.topicName)).length;
-    assert.ok(n > 40 && n < 200, `about 100 events expected, got ${n}`);
+    assert.ok(sent > 40 && sent < 200, `about 100 events expected, got ${sent}`);
+    await waitFor(() => tap.messages.filter((m) => topics.includes(m.topicName)).length === sent, 5000, 'every event delivered');
     tap.close();
   });
 

@@ -148,6 +148,7 @@ describe('simulator admin endpoint', () => {
     assert.equal(viaBasic.body.campaigns.length, 5);
     assert.equal(viaBasic.body.rateLimitPerMinute, 300);
     assert.equal((await admin('GET', '/nothing-here')).status, 404);
+    assert.equal((await call(h, 'GET', '/__sim/nothing-here')).status, 401, 'the guard runs before routing');
   });
 
   test('faults, concurrent writer, rate limit, tokens and channels over HTTP', async () => {

@@ -45,7 +45,8 @@ export async function openTestWriter(t: TestContextLike, o: TestWriterOptions): 
   const log = createMemoryLogger();
   const redactor = new Redactor();
   const net = o.net ? (o.net as NetLayer) : await testNet(t, o.netConfig, log);
-  const spoolDir = o.spoolDir ?? tempDir(t);
+  const ownDir = o.spoolDir === undefined;
+  const spoolDir = o.spoolDir ?? mkdtempSync(join(tmpdir(), 'pk-telemetry-'));
   const { secret, netConfig: _n, ...rest } = o;
   const opts: InfluxWriterOptions = {
     retryBaseMs: 50, retryMaxMs: 400, fsyncIntervalMs: 50, requestDeadlineMs: 10_000,
@@ -55,7 +56,11 @@ export async function openTestWriter(t: TestContextLike, o: TestWriterOptions): 
     secrets: o.secrets ?? { get: async () => secret },
   };
   let writer = await InfluxWriter.open(opts);
-  t.after(() => writer.close());
+  // One hook, in order: the writer commits its cursor on close, so the folder goes last.
+  t.after(async () => {
+    await writer.close();
+    if (ownDir) rmSync(spoolDir, { recursive: true, force: true });
+  });
   return {
     get writer() {
       return writer;

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Spool, type SpoolOptions } from '../../main/telemetry/spool.ts';
+import { batchLines, Spool, type SpoolOptions } from '../../main/telemetry/spool.ts';
 import { createMemoryLogger } from '../../main/util/log.ts';
 
 function tempDir(t: { after(fn: () => void): void }): string {
@@ -20,8 +20,8 @@ async function drain(s: Spool, batch = 1000): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < 10_000; i++) {
     const b = await s.peek(batch);
-    if (b.lines.length === 0) return out;
-    out.push(...b.lines);
+    if (b.records.count === 0) return out;
+    out.push(...batchLines(b));
     await s.ack(b);
   }
   throw new Error('drain did not finish');
@@ -36,17 +36,17 @@ test('appends come back in order across segments; acknowledged segments are dele
   assert.equal(s.stats().backlogPoints, 200);
 
   const first = await s.peek(50);
-  assert.deepEqual(first.lines, written.slice(0, 50));
+  assert.deepEqual(batchLines(first), written.slice(0, 50));
   const again = await s.peek(50);
-  assert.deepEqual(again.lines, first.lines, 'unacknowledged records are handed out again');
+  assert.deepEqual(batchLines(again), batchLines(first), 'unacknowledged records are handed out again');
   await s.ack(first);
   assert.equal(s.stats().backlogPoints, 150);
 
   assert.deepEqual(await drain(s, 33), written.slice(50));
   assert.equal(s.stats().backlogPoints, 0);
   assert.equal(s.stats().backlogBytes, 0);
+  await s.close(); // the cursor is group-committed; closing commits it and trims
   assert.ok(segmentFiles(dir).length <= 1, `only the active segment remains: ${segmentFiles(dir).join(',')}`);
-  await s.close();
 });
 
 test('a reopened spool resends everything not acknowledged, then carries on appending', async (t) => {
@@ -154,7 +154,7 @@ test('an unreadable cursor file means resending from the oldest segment, not los
   await b.close();
 });
 
-test('model check: any interleaving of append, peek, ack, release and reopen keeps FIFO order with nothing lost', async (t) => {
+test('model check: any interleaving of append, pipelined peeks, in-order acks, release and reopen keeps FIFO order with nothing lost', async (t) => {
   const root = tempDir(t);
   let run = 0;
   type Op = { op: 'append'; n: number } | { op: 'peek'; n: number } | { op: 'ack' } | { op: 'release' } | { op: 'reopen' };
@@ -172,28 +172,31 @@ test('model check: any interleaving of append, peek, ack, release and reopen kee
       let s = await Spool.open(opts);
       const model: string[] = [];
       let next = 0;
-      let batch: Awaited<ReturnType<Spool['peek']>> | undefined;
+      // Batches handed out and not yet acknowledged, oldest first (as the writer pipelines them).
+      let outstanding: Awaited<ReturnType<Spool['peek']>>[] = [];
       try {
         for (const o of ops) {
+          const handedOut = outstanding.reduce((n, b) => n + b.records.count, 0);
           if (o.op === 'append') {
             const ls = lines(next, o.n);
             next += o.n;
             await s.append(ls);
             model.push(...ls);
           } else if (o.op === 'peek') {
-            batch = await s.peek(o.n);
-            assert.deepEqual(batch.lines, model.slice(0, o.n));
-          } else if (o.op === 'ack' && batch) {
+            const batch = await s.peek(o.n, undefined, outstanding.at(-1)?.end);
+            assert.deepEqual(batchLines(batch), model.slice(handedOut, handedOut + o.n));
+            if (batch.records.count) outstanding.push(batch);
+          } else if (o.op === 'ack' && outstanding.length) {
+            const batch = outstanding.shift() as (typeof outstanding)[number];
             await s.ack(batch);
-            model.splice(0, batch.lines.length);
-            batch = undefined;
+            model.splice(0, batch.records.count);
           } else if (o.op === 'release') {
             s.release();
-            batch = undefined;
+            outstanding = [];
           } else if (o.op === 'reopen') {
             await s.close();
             s = await Spool.open(opts);
-            batch = undefined;
+            outstanding = [];
           }
           assert.equal(s.stats().backlogPoints, model.length);
         }
@@ -203,6 +206,6 @@ test('model check: any interleaving of append, peek, ack, release and reopen kee
         rmSync(dir, { recursive: true, force: true });
       }
     }),
-    { numRuns: 60 },
+    { numRuns: 80 },
   );
 });

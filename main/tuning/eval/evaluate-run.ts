@@ -12,6 +12,7 @@ import {
   type RunResult,
   type ScenarioName,
 } from '../../sim/dialer/index.ts';
+import { LOOP_DEFAULTS } from '../campaign-config.ts';
 import type { Bounds, Controller, ControllerSignals } from '../controller.ts';
 import { createComplianceController, type ComplianceOptions } from '../compliance-controller.ts';
 import { createFixedRatio } from '../fixed-ratio.ts';
@@ -36,6 +37,8 @@ export interface EvalConfig {
   halfLifeMinutes: number;
   /** The loop's step-limit guard, applied to Pacekeeper's controller only (baselines run as designed). */
   stepLimit: number;
+  /** The loop's limit for a controller-flagged emergency cut (LOOP_DEFAULTS.emergencyCut). */
+  emergencyCut: number;
   durationSec: number;
 }
 
@@ -45,7 +48,8 @@ export const DEFAULT_EVAL_CONFIG: Readonly<EvalConfig> = Object.freeze({
   initial: 1,
   windowMinutes: 30,
   halfLifeMinutes: 10,
-  stepLimit: 0.1,
+  stepLimit: LOOP_DEFAULTS.stepLimit,
+  emergencyCut: LOOP_DEFAULTS.emergencyCut,
   durationSec: DAY_SEC,
 });
 
@@ -84,12 +88,12 @@ function sampleOf(c: Counts) {
 }
 
 /** Runs one scenario/seed with one controller and scores it. */
-export function evaluateRun(name: ScenarioName, seed: number, spec: ControllerSpec, cfg: EvalConfig = DEFAULT_EVAL_CONFIG): RunMetrics {
+export function evaluateRun(name: ScenarioName, seed: number, spec: ControllerSpec, cfg: EvalConfig = DEFAULT_EVAL_CONFIG, build: (s: ControllerSpec) => Controller<unknown> = buildController): RunMetrics {
   const config = scenario(name, { seed, pacing: { initial: cfg.initial } });
   if (spec.kind === 'fixed-ratio') {
     return score(runFixed(config, spec.value, { durationSec: cfg.durationSec }), name, cfg.bounds);
   }
-  const controller = buildController(spec);
+  const controller = build(spec);
   const ours = spec.kind === 'compliance-pi';
   const vici = spec.kind === 'vicidial-adaptive';
   // The replica samples agents every second and updates every 15 s, as AST_VDadapt does.
@@ -128,6 +132,7 @@ export function evaluateRun(name: ScenarioName, seed: number, spec: ControllerSp
         current,
         bounds: cfg.bounds,
         stepLimit: ours ? cfg.stepLimit : undefined,
+        emergencyCut: ours && d.emergency ? cfg.emergencyCut : undefined,
         minDelta: 0.01,
         mode: 'auto',
         dialingMode: 'predictive',

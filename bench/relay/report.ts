@@ -1,0 +1,130 @@
+// The side-by-side table: each measure, its goal, the three targets, and the relay's ratio to
+// the goal (below 1.00× is better for "at most" goals, above 1.00× for "at least" ones).
+import type { RatePhase, ScenarioResult } from './scenario.ts';
+
+const kb = (v: number) => `${v.toFixed(1)} KB`;
+const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} ms`);
+const pct = (v: number) => `${v.toFixed(0)}%`;
+
+function phase(r: ScenarioResult | undefined, rate: number, paused = false): RatePhase | undefined {
+  return r?.phases.find((p) => p.rate === rate && p.paused === paused);
+}
+
+interface Row {
+  measure: string;
+  goal: string;
+  relay: string;
+  nginx: string;
+  direct: string;
+  ratio: string;
+  ok: boolean | undefined;
+}
+
+function ratio(value: number, goal: number, atMost = true): { text: string; ok: boolean } {
+  const r = value / goal;
+  return { text: `${r.toFixed(2)}×`, ok: atMost ? value <= goal : value >= goal };
+}
+
+export function buildRows(results: Partial<Record<'relay' | 'nginx' | 'direct' | 'stretch', ScenarioResult>>, rates: number[]): Row[] {
+  const { relay, nginx, direct, stretch } = results;
+  const rows: Row[] = [];
+  const hi = rates.at(-1) as number;
+
+  if (relay) {
+    const limit = Math.min(20, Math.ceil(relay.uniqueTopics / 800));
+    const r = ratio(relay.upstreamConnections, limit);
+    rows.push({
+      measure: `Upstream connections (${relay.connected.toLocaleString('en')} sessions, ${relay.uniqueTopics} unique topics)`,
+      goal: `≤ ceil(unique/800) = ${limit}, ≤ 20`,
+      relay: String(relay.upstreamConnections), nginx: nginx ? String(nginx.upstreamConnections) : 'n/a', direct: direct ? String(direct.upstreamConnections) : 'n/a',
+      ratio: r.text, ok: r.ok,
+    });
+    const m = ratio(relay.rssPerSessionKb, 12);
+    rows.push({
+      measure: 'RSS per session (marginal)', goal: '≤ 12 KB (stretch 10)',
+      relay: kb(relay.rssPerSessionKb), nginx: nginx ? `${kb(nginx.rssPerSessionKb)} + 2 sockets` : 'n/a', direct: direct ? `${kb(direct.rssPerSessionKb)} (platform)` : 'n/a',
+      ratio: m.text, ok: m.ok,
+    });
+  }
+  for (const rate of rates) {
+    const rp = phase(relay, rate);
+    const dp = phase(direct, rate);
+    const np = phase(nginx, rate);
+    if (rp) {
+      const added = dp ? (rp.latency.narrow?.p99 ?? 0) - (dp.latency.narrow?.p99 ?? 0) : Number.NaN;
+      const r = ratio(Math.max(0, added), 5);
+      rows.push({
+        measure: `p99, fan-out ≤ 100, ${rate} ev/s (relay-added = relay − direct; relay internal p99 ${ms(rp.relayInternal?.p99)})`,
+        goal: 'relay-added ≤ 5 ms',
+        relay: `${ms(rp.latency.narrow?.p99)} (${added >= 0 ? '+' : ''}${added.toFixed(1)})`,
+        nginx: np ? `${ms(np.latency.narrow?.p99)} (${((np.latency.narrow?.p99 ?? 0) - (dp?.latency.narrow?.p99 ?? 0)).toFixed(1)})` : 'n/a',
+        direct: ms(dp?.latency.narrow?.p99), ratio: dp ? r.text : 'n/a', ok: dp ? r.ok : undefined,
+      });
+      const addedTtl = dp ? rp.timeToLast.p99 - dp.timeToLast.p99 : Number.NaN;
+      const t = ratio(Math.max(0, addedTtl), 20);
+      rows.push({
+        measure: `Time to last subscriber, 800–1,600-wide topics, p99 over ${rp.timeToLast.count} events, ${rate} ev/s`,
+        goal: 'relay-added ≤ 20 ms',
+        relay: `${ms(rp.timeToLast.p99)} (${addedTtl >= 0 ? '+' : ''}${addedTtl.toFixed(1)})`,
+        nginx: np ? ms(np.timeToLast.p99) : 'n/a', direct: ms(dp?.timeToLast.p99), ratio: dp ? t.text : 'n/a', ok: dp ? t.ok : undefined,
+      });
+    }
+  }
+  const rp = phase(relay, hi);
+  if (rp) {
+    const ok = rp.deliveriesPerSec >= 50_000 && rp.sutCpuPct <= 80;
+    rows.push({
+      measure: `Deliveries/s at ${hi} ev/s, and server CPU (one core = 100%)`, goal: '≥ 50k at ≤ 80% of one core',
+      relay: `${Math.round(rp.deliveriesPerSec).toLocaleString('en')}/s at ${pct(rp.sutCpuPct)}`,
+      nginx: phase(nginx, hi) ? `${Math.round(phase(nginx, hi)!.deliveriesPerSec).toLocaleString('en')}/s at ${pct(phase(nginx, hi)!.sutCpuPct)} (+ platform ${pct(phase(nginx, hi)!.platformCpuPct)})` : 'n/a',
+      direct: phase(direct, hi) ? `${Math.round(phase(direct, hi)!.deliveriesPerSec).toLocaleString('en')}/s (platform ${pct(phase(direct, hi)!.sutCpuPct)})` : 'n/a',
+      ratio: `${(rp.deliveriesPerSec / 50_000).toFixed(2)}× / ${(rp.sutCpuPct / 80).toFixed(2)}×`, ok,
+    });
+  }
+  const paused = phase(relay, hi, true);
+  if (rp && paused) {
+    const rise = (paused.latency.all?.p99 ?? 0) / Math.max(1e-9, rp.latency.all?.p99 ?? 0) - 1;
+    const r = ratio(Math.max(0, rise * 100), 20);
+    rows.push({
+      measure: `Healthy-client p99 with 5% of clients paused, ${hi} ev/s (slow closes ${paused.relayInternal?.slowCloses ?? 0})`, goal: 'rises by ≤ 20%',
+      relay: `${ms(paused.latency.all?.p99)} vs ${ms(rp.latency.all?.p99)} (${rise >= 0 ? '+' : ''}${(rise * 100).toFixed(0)}%)`, nginx: 'n/a', direct: 'n/a', ratio: r.text, ok: r.ok,
+    });
+  }
+  if (relay?.drain) {
+    const d = relay.drain;
+    const worst = Math.max(d.drainMs, d.clientLastCloseMs);
+    const r = ratio(worst, 1000);
+    rows.push({
+      measure: `Drain time, ${relay.connected.toLocaleString('en')} sessions (close codes ${JSON.stringify(d.closes)}; exit ${d.exitMs.toFixed(0)} ms)`, goal: '≤ 1 s, exit ≤ 2 s',
+      relay: `${worst.toFixed(0)} ms`, nginx: 'n/a', direct: 'n/a', ratio: r.text, ok: r.ok && d.exitMs <= 2000,
+    });
+  }
+  if (stretch) {
+    const sp = stretch.phases[0];
+    rows.push({
+      measure: `Stretch: ${stretch.sessions.toLocaleString('en')} sessions (nofile hard limit 20,000)`, goal: 'hold them; ≤ 12 KB/session',
+      relay: `${stretch.connected.toLocaleString('en')} held, ${kb(stretch.rssPerSessionKb)}/session, ${stretch.upstreamConnections} upstream${sp ? `, ${sp.rate} ev/s p99 ${ms(sp.latency.all?.p99)} at ${pct(sp.sutCpuPct)}` : ''}${stretch.drain ? `, drain ${Math.max(stretch.drain.drainMs, stretch.drain.clientLastCloseMs).toFixed(0)} ms` : ''}`,
+      nginx: 'n/a', direct: 'n/a', ratio: ratio(stretch.rssPerSessionKb, 12).text, ok: stretch.failed === 0 && stretch.rssPerSessionKb <= 12,
+    });
+  }
+  return rows;
+}
+
+export function renderTable(rows: Row[]): string {
+  const head = ['Measure', 'Goal', 'Relay', 'nginx 1:1', 'Direct', 'Relay vs goal', ''];
+  const lines = [head, ...rows.map((r) => [r.measure, r.goal, r.relay, r.nginx, r.direct, r.ratio, r.ok === undefined ? '' : r.ok ? 'met' : 'MISSED'])];
+  const out = lines.map((l) => `| ${l.join(' | ')} |`);
+  out.splice(1, 0, `|${head.map(() => '---').join('|')}|`);
+  return out.join('\n');
+}
+
+export function renderDetails(results: Partial<Record<string, ScenarioResult>>): string {
+  const out: string[] = ['', '| Target | Rate | Deliveries/s | p50 | p99 | p99.9 | max | narrow p99 | wide p99 | huge p99 | Server CPU | Platform CPU | Emitter lag max |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const [name, r] of Object.entries(results)) {
+    for (const p of r?.phases ?? []) {
+      const a = p.latency.all;
+      out.push(`| ${name}${p.paused ? ' (5% paused)' : ''} | ${p.rate}/s | ${Math.round(p.deliveriesPerSec).toLocaleString('en')} | ${ms(a?.p50)} | ${ms(a?.p99)} | ${ms(a?.p999)} | ${ms(a?.max)} | ${ms(p.latency.narrow?.p99)} | ${ms(p.latency.wide?.p99)} | ${ms(p.latency.huge?.p99)} | ${pct(p.sutCpuPct)} | ${pct(p.platformCpuPct)} | ${ms(p.emitterLagMaxMs)} |`);
+    }
+  }
+  return out.join('\n');
+}

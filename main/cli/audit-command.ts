@@ -1,0 +1,76 @@
+// `pacekeeper audit export --csv`: writes the tuning audit trail as CSV to stdout or a file.
+// The trail lives in <data dir>/audit (PACEKEEPER_DATA_DIR or the per-user config directory).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../core/data-dir.ts';
+import { exportAuditCsv } from '../tuning/audit-csv.ts';
+
+export const USAGE = `usage: pacekeeper audit export --csv [options]
+
+Exports the tuning audit trail (every pacing decision and mode change) as CSV.
+
+options:
+  --csv              CSV output (the only format)
+  --dir <path>       audit directory (default: <data dir>/audit)
+  --out <file>       write to a file instead of stdout
+  --campaign <id>    only this campaign
+  --since <time>     only records at or after this ISO-8601 time
+  -h, --help         this help`;
+
+/** Where the tuning service keeps its audit trail for a data directory. */
+export function auditDirOf(dataDir: string): string {
+  return join(dataDir, 'audit');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        csv: { type: 'boolean' },
+        dir: { type: 'string' },
+        out: { type: 'string' },
+        campaign: { type: 'string' },
+        since: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    console.error(`pacekeeper audit: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals[0] !== 'export' || positionals.length > 1) {
+    console.error(`pacekeeper audit: expected 'export'\n\n${USAGE}`);
+    return 2;
+  }
+  if (!values.csv) {
+    console.error('pacekeeper audit export: choose a format: --csv');
+    return 2;
+  }
+  let sinceMs: number | undefined;
+  if (values.since !== undefined) {
+    sinceMs = Date.parse(values.since);
+    if (Number.isNaN(sinceMs)) {
+      console.error(`pacekeeper audit export: --since is not an ISO-8601 time: ${values.since.slice(0, 60)}`);
+      return 2;
+    }
+  }
+  const dir = values.dir ?? auditDirOf(defaultDataDir());
+  const { csv, files, rows } = exportAuditCsv(dir, { ...(values.campaign ? { campaignId: values.campaign } : {}), ...(sinceMs !== undefined ? { sinceMs } : {}) });
+  if (files === 0) console.error(`pacekeeper audit export: no audit trail in ${dir} (nothing tuned yet?)`);
+  if (values.out) {
+    writeFileSync(values.out, csv);
+    console.error(`wrote ${rows} rows to ${values.out}`);
+  } else {
+    process.stdout.write(csv);
+  }
+  return 0;
+}

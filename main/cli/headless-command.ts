@@ -1,0 +1,147 @@
+// `pacekeeper headless`: the whole core without Electron. It serves the dashboard and the bridge on
+// 127.0.0.1, prints one JSON line on stdout when ready ({"dashboard": URL with the token in the
+// fragment, "relay", "mode"}), logs JSON lines on stderr, and drains on SIGINT/SIGTERM.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createCore, type Core } from '../core/create-core.ts';
+import { defaultDataDir } from '../core/data-dir.ts';
+import { startHeadlessHost, type HeadlessHost } from '../headless/index.ts';
+import { createLogger, type LogLevel } from '../util/log.ts';
+import { redactor } from '../util/redact.ts';
+
+export const HEADLESS_USAGE = `usage: pacekeeper headless [options]
+
+Runs Pacekeeper's core (tuning loop, relay, telemetry) without Electron and serves the
+dashboard on 127.0.0.1. With no Genesys credentials configured it uses the embedded simulator.
+
+options:
+  --sandbox            use the embedded Genesys Cloud simulator even if credentials are set
+  --port N             dashboard port (default 0: any free port)
+  --relay-port N       local relay port (default: the settings' relay.port)
+  --data-dir DIR       settings, audit trail and telemetry spool (default: ${defaultDataDir()})
+  --renderer-dir DIR   the built dashboard (default: dist/renderer, built on demand)
+  --log-level L        debug | info | warn | error (default info)
+  --help               show this help
+
+When ready, stdout gets one JSON line: {"dashboard","relay","mode","dataDir"}.
+Open the dashboard URL in a browser; its #token=… fragment is the access token.`;
+
+export class UsageError extends Error {}
+
+export interface HeadlessArgs {
+  sandbox: boolean;
+  port: number;
+  relayPort: number | undefined;
+  dataDir: string;
+  rendererDir: string | undefined;
+  logLevel: LogLevel;
+}
+
+function port(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} needs a port number 0–65535, got '${raw}'`);
+  return n;
+}
+
+export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): HeadlessArgs | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        sandbox: { type: 'boolean' },
+        port: { type: 'string' },
+        'relay-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (values.help) return 'help';
+  const level = values['log-level'] ?? env.PACEKEEPER_LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got '${level}'`);
+  return {
+    sandbox: values.sandbox ?? false,
+    port: port('port', values.port) ?? 0,
+    relayPort: port('relay-port', values['relay-port']),
+    dataDir: resolve(values['data-dir'] ?? defaultDataDir(env)),
+    rendererDir: values['renderer-dir'] ? resolve(values['renderer-dir']) : undefined,
+    logLevel: level as LogLevel,
+  };
+}
+
+/** dist/renderer next to the sources; built from renderer/ when it is missing and the sources are here. */
+async function rendererDir(explicit: string | undefined): Promise<string> {
+  if (explicit) return explicit;
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const dir = join(root, 'dist', 'renderer');
+  if (!existsSync(join(dir, 'index.html')) && existsSync(join(root, 'renderer', 'build-renderer.ts'))) {
+    const { buildRenderer } = (await import('../../renderer/build-renderer.ts')) as { buildRenderer(outDir: string): Promise<unknown> };
+    await buildRenderer(dir);
+  }
+  return dir;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args: HeadlessArgs | 'help';
+  try {
+    args = parseHeadlessArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`pacekeeper headless: ${e.message}\n\n${HEADLESS_USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    console.log(HEADLESS_USAGE);
+    return 0;
+  }
+  const logger = createLogger({ level: args.logLevel });
+  let core: Core | undefined;
+  let host: HeadlessHost | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (why: string) =>
+    (stopping ??= (async () => {
+      logger.info('stopping', { why });
+      const hard = setTimeout(() => process.exit(1), 10_000);
+      hard.unref();
+      await host?.close().catch(() => undefined);
+      await core?.stop('shutdown').catch((e: unknown) => logger.error('stop failed', { error: e }));
+      clearTimeout(hard);
+      logger.info('stopped');
+    })());
+  try {
+    core = await createCore({
+      dataDir: args.dataDir,
+      logger,
+      forceSandbox: args.sandbox,
+      ...(args.relayPort !== undefined ? { relayPort: args.relayPort } : {}),
+    });
+    await core.start();
+    host = await startHeadlessHost({ core, rendererDir: await rendererDir(args.rendererDir), port: args.port, logger });
+  } catch (e) {
+    const err = e as { message?: string; fix?: string; code?: string };
+    logger.error('headless host failed to start', { code: err.code, error: err.message, fix: err.fix });
+    console.error(`pacekeeper headless: ${redactor.text(err.message ?? String(e))}${err.fix ? `\n  fix: ${err.fix}` : ''}`);
+    await stop('start failed');
+    return 1;
+  }
+  const state = core.state();
+  const relay = core.relayPort();
+  console.log(JSON.stringify({ dashboard: host.url, relay: relay === null ? null : `ws://127.0.0.1:${relay}`, mode: state.platform.mode, dataDir: args.dataDir }));
+  logger.info('headless host ready', { dashboard: host.origin, mode: state.platform.mode, campaigns: state.campaigns.length });
+  await new Promise<void>((resolveWait) => {
+    const onSignal = (sig: string) => void stop(sig).then(resolveWait);
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+  return 0;
+}

@@ -1,0 +1,136 @@
+// Emergency cut: the one documented exception to the ±10 % step limit (notes/dialer.md §5.3 item 3:
+// "no update larger than ±10 % of the ratio, except a documented emergency cut").
+//
+// The PI and its step limit are built for noise: abandons are rare, so they move the value slowly.
+// When the plant itself changes (the answer rate jumps, half the team logs off), a 10 % step per
+// cycle needs minutes to undo the over-dialing, and those minutes fill a 30-minute window with
+// abandons. The emergency path notices that within a cycle or two, from counts the loop already
+// reads every cycle:
+//   - abandon excess: the abandons of the last few minutes, tested against the ceiling with a
+//     one-sided Poisson test on counts (the expectation carries a prior of `priorLive` pseudo
+//     answers at the ceiling, so a quiet or empty window never fires), at several horizons with a
+//     Bonferroni-corrected level. A zero-abandon or noisy window cannot fire: it needs at least
+//     `minAbandons` abandons and p < alpha / horizons.
+//   - a strong answer-rate rise (answer-shift.ts, z ≥ `answerZ`): its inverse step lands at once.
+// A cut is only ever downward, sized from the excess (the load change that brings the short-horizon
+// rate back to the setpoint under the elasticity `elasticity`), never smaller than the normal step
+// and never larger than `maxCut`. The abandons that triggered it are then spent (a cut is not
+// triggered twice by the same evidence), and the value does not rise for `holdSec`.
+import { poissonUpperTail } from './load-model.ts';
+
+export interface EmergencyCutOptions {
+  /** Look-back horizons of the abandon-excess test (s). */
+  horizonsSec: readonly number[];
+  /** One-sided significance of the test, shared by all horizons (Bonferroni). */
+  alpha: number;
+  /** Never fire on fewer abandons than this. */
+  minAbandons: number;
+  /** Prior: pseudo live answers at the ceiling added to the expected count. */
+  priorLive: number;
+  /** Largest cut in one cycle (fraction of the value). The loop's guard allows no more. */
+  maxCut: number;
+  /** Elasticity of abandon to load used to size a cut (lower than the model's: a bigger cut). */
+  elasticity: number;
+  /** After a cut, the value does not rise for this long (s). */
+  holdSec: number;
+  /** An answer-rate rise detected at z ≥ this is applied in full at once. */
+  answerZ: number;
+}
+
+export const DEFAULT_EMERGENCY_CUT_OPTIONS: Readonly<EmergencyCutOptions> = Object.freeze({
+  horizonsSec: Object.freeze([60, 120, 240, 480]),
+  alpha: 0.002,
+  minAbandons: 3,
+  priorLive: 10,
+  maxCut: 0.4,
+  elasticity: 3,
+  holdSec: 300,
+  answerZ: 4,
+});
+
+/** One cycle's evidence. */
+interface Cycle {
+  live: number;
+  abandoned: number;
+  dtSec: number;
+}
+
+export interface EmergencyState {
+  /** Recent cycles, newest last, covering at most the longest horizon. */
+  cycles: readonly Cycle[];
+  /** Seconds left of the no-rise hold after the last cut. */
+  holdSec: number;
+}
+
+export const INITIAL_EMERGENCY: Readonly<EmergencyState> = Object.freeze({ cycles: Object.freeze([]), holdSec: 0 });
+
+export function validateEmergencyOptions(o: EmergencyCutOptions, maxStep: number): void {
+  if (!(o.horizonsSec.length > 0) || !o.horizonsSec.every((h) => h > 0 && Number.isFinite(h))) throw new RangeError('emergency horizonsSec must be positive numbers');
+  if (!(o.alpha > 0 && o.alpha < 1)) throw new RangeError(`emergency alpha must be in (0, 1), got ${o.alpha}`);
+  if (!(o.maxCut > maxStep && o.maxCut < 1)) throw new RangeError(`emergency maxCut must be in (maxStep, 1), got ${o.maxCut}`);
+  for (const k of ['minAbandons', 'priorLive', 'elasticity', 'holdSec', 'answerZ'] as const) {
+    if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`emergency ${k} must be ≥ 0, got ${o[k]}`);
+  }
+  if (!(o.elasticity > 0)) throw new RangeError('emergency elasticity must be > 0');
+}
+
+/** Adds one cycle's counts; invalid counts are ignored. The hold counts down. */
+export function observeEmergency(s: EmergencyState, live: number, abandoned: number, dtSec: number, o: EmergencyCutOptions): EmergencyState {
+  const holdSec = Math.max(0, s.holdSec - (dtSec >= 0 && Number.isFinite(dtSec) ? dtSec : 0));
+  if (!(live >= 0) || !(abandoned >= 0) || !(dtSec >= 0) || !Number.isFinite(live + abandoned + dtSec)) return { cycles: s.cycles, holdSec };
+  const longest = Math.max(...o.horizonsSec);
+  const cycles = [...s.cycles, { live, abandoned: Math.min(abandoned, live), dtSec }];
+  // Keep just enough cycles to cover the longest horizon.
+  let span = 0;
+  let first = cycles.length;
+  while (first > 0 && span < longest) span += cycles[--first]!.dtSec;
+  return { cycles: cycles.slice(first), holdSec };
+}
+
+export interface AbandonExcess {
+  /** The smallest p-value over the horizons (1 when nothing to test). */
+  p: number;
+  /** Counts at that horizon. */
+  abandoned: number;
+  live: number;
+  horizonSec: number;
+  /** Significant at alpha / horizons with at least `minAbandons`. */
+  fire: boolean;
+}
+
+/** One-sided Poisson test of recent abandons against the ceiling, at each horizon. */
+export function abandonExcess(s: EmergencyState, ceilingPct: number, o: EmergencyCutOptions): AbandonExcess {
+  let best: AbandonExcess = { p: 1, abandoned: 0, live: 0, horizonSec: 0, fire: false };
+  const level = o.alpha / o.horizonsSec.length;
+  for (const h of o.horizonsSec) {
+    let live = 0;
+    let abandoned = 0;
+    let span = 0;
+    for (let i = s.cycles.length - 1; i >= 0 && span < h; i--) {
+      const c = s.cycles[i]!;
+      live += c.live;
+      abandoned += c.abandoned;
+      span += c.dtSec;
+    }
+    const expected = (ceilingPct / 100) * (live + o.priorLive);
+    const p = abandoned > 0 ? poissonUpperTail(abandoned, expected) : 1;
+    const fire = abandoned >= o.minAbandons && p < level;
+    if ((fire && !best.fire) || (fire === best.fire && p < best.p)) best = { p, abandoned, live, horizonSec: h, fire };
+  }
+  return best;
+}
+
+/**
+ * Log step of a cut for an excess: the load change that brings the short-horizon rate (counts
+ * with the prior, at the setpoint) back to the setpoint, between the normal step and `maxCut`.
+ */
+export function cutFor(x: Pick<AbandonExcess, 'abandoned' | 'live'>, setpointPct: number, maxStep: number, o: EmergencyCutOptions): number {
+  const ratePct = (100 * (x.abandoned + (o.priorLive * setpointPct) / 100)) / (x.live + o.priorLive);
+  const wanted = Math.log(setpointPct / Math.max(setpointPct, ratePct)) / o.elasticity;
+  return Math.max(Math.log(1 - o.maxCut), Math.min(Math.log(1 - maxStep), wanted));
+}
+
+/** After a cut: the evidence is spent and the no-rise hold starts. */
+export function afterCut(o: EmergencyCutOptions): EmergencyState {
+  return { cycles: [], holdSec: o.holdSec };
+}

@@ -1,0 +1,54 @@
+// What every dashboard view shares: the (checked) bridge, the confirmation dialog, the problem
+// notices and the clock. Views own their DOM and update it in place, so focus and half-typed
+// input survive the state events that arrive every cycle.
+import type { EventPayload, PacekeeperBridge } from '../../preload/contract.ts';
+import type { Confirm } from '../dom/confirm-dialog.ts';
+import type { Notices } from '../dom/notices.ts';
+
+export type ViewId = EventPayload<'navigate'>['view'];
+
+export const VIEW_LABELS: Readonly<Record<ViewId, string>> = {
+  overview: 'Overview',
+  campaign: 'Drift',
+  proxy: 'Proxy',
+  relay: 'Relay',
+  events: 'Event log',
+  settings: 'Settings',
+};
+
+export const VIEW_ORDER: readonly ViewId[] = ['overview', 'campaign', 'proxy', 'relay', 'events', 'settings'];
+
+export interface ViewContext {
+  bridge: PacekeeperBridge;
+  confirm: Confirm;
+  notices: Notices;
+  now: () => number;
+}
+
+export interface View {
+  readonly id: ViewId;
+  readonly element: HTMLElement;
+  /** Called when the view becomes visible; `campaignId` when navigation names one. */
+  onShow?(campaignId?: string): void;
+  onHide?(): void;
+}
+
+/** A view's outer section with its heading (focusable, so navigation can move focus to it). */
+export function viewSection(id: ViewId, intro?: string): { section: HTMLElement; heading: HTMLHeadingElement } {
+  const heading = document.createElement('h2');
+  heading.id = `view-${id}-title`;
+  heading.tabIndex = -1;
+  heading.textContent = VIEW_LABELS[id];
+  const section = document.createElement('section');
+  section.id = `view-${id}`;
+  section.className = `view view-${id}`;
+  section.setAttribute('aria-labelledby', heading.id);
+  section.appendChild(heading);
+  if (intro) {
+    const p = document.createElement('p');
+    p.className = 'view-intro';
+    p.textContent = intro;
+    section.appendChild(p);
+  }
+  return { section, heading };
+}
