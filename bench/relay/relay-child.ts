@@ -27,7 +27,8 @@ serve(async (msg) => {
         gc?.();
       }
       const m = (relay as Relay).metrics({ resetWindow: Boolean(msg.reset) });
-      return { metrics: m, rssKb: Math.round(process.memoryUsage().rss / 1024) };
+      const mem = process.memoryUsage();
+      return { metrics: m, rssKb: Math.round(mem.rss / 1024), heapKb: Math.round(mem.heapUsed / 1024) };
     }
     default:
       throw new Error(`unknown command ${String(msg.cmd)}`);

@@ -41,8 +41,8 @@ export function buildRows(results: Partial<Record<'relay' | 'nginx' | 'direct' |
     });
     const m = ratio(relay.rssPerSessionKb, 12);
     rows.push({
-      measure: 'RSS per session (marginal)', goal: '≤ 12 KB (stretch 10)',
-      relay: kb(relay.rssPerSessionKb), nginx: nginx ? `${kb(nginx.rssPerSessionKb)} + 2 sockets` : 'n/a', direct: direct ? `${kb(direct.rssPerSessionKb)} (platform)` : 'n/a',
+      measure: 'RSS per session (slope over 4 loaded points)', goal: '≤ 12 KB (stretch 10)',
+      relay: `${kb(relay.rssPerSessionKb)}${relay.heapPerSessionKb ? ` (V8 heap ${kb(relay.heapPerSessionKb)})` : ''}`, nginx: nginx ? `${kb(nginx.rssPerSessionKb)} + 2 sockets` : 'n/a', direct: direct ? `${kb(direct.rssPerSessionKb)} (platform)` : 'n/a',
       ratio: m.text, ok: m.ok,
     });
   }

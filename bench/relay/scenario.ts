@@ -47,6 +47,8 @@ export interface ScenarioResult {
   uniqueTopics: number;
   upstreamConnections: number;
   rssPerSessionKb: number;
+  /** Relay only: slope of V8 heapUsed over the same points. */
+  heapPerSessionKb?: number;
   rssBaseKb: number;
   rssLoadedKb: number;
   sutProcesses: number;
@@ -55,10 +57,22 @@ export interface ScenarioResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Least-squares slope of y over x. */
+function slope(points: Array<[number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const num = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return den > 0 ? num / den : 0;
+}
+/** Pinned young generation for Node children (see the RSS note in runScenario). */
+const NODE_MEM_FLAGS = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'];
 const FILE = (name: string) => new URL(`./${name}`, import.meta.url).pathname;
 
 export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promise<void> | void>): Promise<ScenarioResult> {
-  const sim = startChild(FILE('sim-child.ts'), o.target === 'direct' ? 0 : 1, ['--expose-gc']);
+  const sim = startChild(FILE('sim-child.ts'), o.target === 'direct' ? 0 : 1, NODE_MEM_FLAGS);
   cleanup.push(() => sim.kill());
   const simInfo = await sim.call<{ url: string; clientId: string; clientSecret: string; pid: number }>({ cmd: 'start', maxChannels: o.target === 'relay' ? 20 : 100_000 });
   const simPort = Number(new URL(simInfo.url).port);
@@ -69,16 +83,22 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
   let token = '';
   let sutPids: () => number[] = () => [simInfo.pid];
   let baseRss: () => Promise<number>;
+  const heapPoints: Array<[number, number]> = [];
+  let sessionsNow = 0;
   if (o.target === 'relay') {
     // PK_BENCH_RELAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the relay.
     const extra = (process.env.PK_BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    relay = startChild(FILE('relay-child.ts'), 0, ['--expose-gc', ...extra]);
+    relay = startChild(FILE('relay-child.ts'), 0, [...NODE_MEM_FLAGS, ...extra]);
     cleanup.push(() => relay?.kill());
     const r = await relay.call<{ port: number; token: string; pid: number }>({ cmd: 'start', url: simInfo.url, clientId: simInfo.clientId, clientSecret: simInfo.clientSecret });
     port = r.port;
     token = r.token;
     sutPids = () => [r.pid];
-    baseRss = async () => (await (relay as Child).call<{ rssKb: number }>({ cmd: 'metrics', gc: true })).rssKb;
+    baseRss = async () => {
+      const m = await (relay as Child).call<{ rssKb: number; heapKb: number }>({ cmd: 'metrics', gc: true });
+      heapPoints.push([sessionsNow, m.heapKb]);
+      return m.rssKb;
+    };
   } else if (o.target === 'nginx') {
     nginx = await startNginx(simPort, 0);
     cleanup.push(() => nginx?.stop());
@@ -103,44 +123,47 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
     gens.push(gen);
   }
   const apiTokens = await Promise.all(gens.map(async () => (o.target === 'relay' ? token : (await sim.call<{ token: string }>({ cmd: 'token' })).token)));
-  // Sessions open in two halves; RSS after each half gives the marginal cost per session (the
-  // slope), free of fixed costs such as JIT code and heap headroom.
-  const connectHalf = (half: 0 | 1) =>
+  // Sessions open in four steps; the least-squares slope of RSS over those points is the
+  // marginal cost per session, free of fixed costs (JIT code, heap headroom). Node children run
+  // with a pinned young generation so its growth does not land between two readings.
+  const STEPS = 4;
+  const connectStep = (step: number) =>
     Promise.all(gens.map((gen, g) => {
       const from = Math.min(o.sessions, g * per);
       const to = Math.min(o.sessions, (g + 1) * per);
-      const mid = from + Math.floor((to - from) / 2);
+      const at = (k: number) => from + Math.floor(((to - from) * k) / STEPS);
       return gen.call<{ connected: number; failed: number; firstError: string }>({
         cmd: 'connect', mode: o.target === 'relay' ? 'relay' : 'genesys', host: '127.0.0.1', port, token: apiTokens[g],
-        from: half === 0 ? from : mid, to: half === 0 ? mid : to, seed: o.seed, widths: [...widths], probe,
+        from: at(step), to: at(step + 1), seed: o.seed, widths: [...widths], probe,
         localAddresses: [0, 1, 2, 3].map((i) => `127.0.0.${10 + g * 4 + i}`), concurrency: 48,
       }, 600_000);
     }));
-  let t0 = monoMs();
-  const first = await connectHalf(0);
-  let connectMs = monoMs() - t0;
-  await sleep(1500);
-  const rssHalf = await baseRss();
-  t0 = monoMs();
-  const second = await connectHalf(1);
-  connectMs += monoMs() - t0;
-  const connected = [...first, ...second];
-  const nHalf = first.reduce((a, c) => a + c.connected, 0);
+  let connectMs = 0;
+  const connected: Array<{ connected: number; failed: number; firstError: string }> = [];
+  const points: Array<[number, number]> = [];
+  for (let step = 0; step < STEPS; step++) {
+    const t0 = monoMs();
+    connected.push(...(await connectStep(step)));
+    sessionsNow = connected.reduce((a, c) => a + c.connected, 0);
+    connectMs += monoMs() - t0;
+    await sleep(1000);
+    points.push([connected.reduce((a, c) => a + c.connected, 0), await baseRss()]);
+  }
+  const heapSlope = slope(heapPoints.slice(1));
   const result: ScenarioResult = {
     target: o.target, sessions: o.sessions, connectMs,
     connected: connected.reduce((a, c) => a + c.connected, 0),
     failed: connected.reduce((a, c) => a + c.failed, 0),
     firstError: connected.find((c) => c.firstError)?.firstError ?? '',
     uniqueTopics: [...widths].filter((w) => w > 0).length,
-    upstreamConnections: 0, rssPerSessionKb: 0, rssBaseKb: rss0, rssLoadedKb: 0, sutProcesses: sutPids().length, phases: [],
+    upstreamConnections: 0, rssPerSessionKb: slope(points), rssBaseKb: rss0, rssLoadedKb: points.at(-1)?.[1] ?? 0, sutProcesses: sutPids().length, phases: [],
   };
   o.log(`  ${o.target}: ${result.connected}/${o.sessions} sessions in ${(connectMs / 1000).toFixed(1)} s${result.failed ? ` (${result.failed} failed: ${result.firstError})` : ''}`);
-  await sleep(1500);
-  result.rssLoadedKb = await baseRss();
-  result.rssPerSessionKb = (result.rssLoadedKb - rssHalf) / Math.max(1, result.connected - nHalf);
-  if (relay) result.upstreamConnections = (await relay.call<{ metrics: { upstream: { channels: number } } }>({ cmd: 'metrics' })).metrics.upstream.channels;
-  else result.upstreamConnections = (await sim.call<{ connected: number }>({ cmd: 'stats' })).connected;
-  o.log(`  RSS: ${Math.round(rss0 / 1024)} MB empty, ${Math.round(rssHalf / 1024)} MB at ${nHalf}, ${Math.round(result.rssLoadedKb / 1024)} MB at ${result.connected}: ${result.rssPerSessionKb.toFixed(1)} KB/session marginal`);
+  if (relay) {
+    result.upstreamConnections = (await relay.call<{ metrics: { upstream: { channels: number } } }>({ cmd: 'metrics' })).metrics.upstream.channels;
+    result.heapPerSessionKb = heapSlope;
+  } else result.upstreamConnections = (await sim.call<{ connected: number }>({ cmd: 'stats' })).connected;
+  o.log(`  RSS: ${Math.round(rss0 / 1024)} MB empty; ${points.map(([n, kb]) => `${Math.round(kb / 1024)} MB at ${n}`).join(', ')}: ${result.rssPerSessionKb.toFixed(1)} KB/session (slope)${result.heapPerSessionKb ? `, V8 heap ${result.heapPerSessionKb.toFixed(1)} KB/session` : ''}`);
 
   const phases = o.rates.map((rate) => ({ rate, paused: false }));
   if (o.pausedRun && relay) phases.push({ rate: o.rates.at(-1) as number, paused: true });

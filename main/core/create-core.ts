@@ -117,6 +117,8 @@ export async function createCore(o: CoreOptions): Promise<Core> {
 
   let engines: Engines | undefined;
   let lastHops: HopStatus[] = [];
+  /** The token the running relay was started with; a secret change to the same value is no change. */
+  let relayToken: string | undefined;
   let startError: Warning | undefined;
   let stopped = false;
   let catalogTimer: TimerHandle | undefined;
@@ -225,13 +227,14 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     return svc;
   };
 
-  const refreshCatalog = async (): Promise<void> => {
+  /** `inSerial`: already running inside `serial` (start-up), so rebuild tuning directly. */
+  const refreshCatalog = async (inSerial = false): Promise<void> => {
     const e = engines;
     if (!e || stopped) return;
     try {
       const changed = await catalog.refresh(e.client);
       if (startError?.code === 'PLATFORM_UNREACHABLE') startError = undefined;
-      if (changed || !e.tuning) await serial(() => restartTuning());
+      if (changed || !e.tuning) await (inSerial ? restartTuning() : serial(() => restartTuning()));
     } catch (err) {
       const x = err as { message?: string; fix?: string; code?: string };
       startError = { code: 'PLATFORM_UNREACHABLE', message: `Cannot read the campaign list: ${x.message ?? String(err)}`, fix: x.fix ?? 'Run the doctor from the proxy card to find the failing hop.' };
@@ -259,6 +262,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     if (!s.enabled) return;
     try {
       const token = await ensureRelayToken(secrets);
+      relayToken = token;
       const relay = createRelay({
         port: o.relayPort ?? s.port,
         token,
@@ -304,7 +308,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     engines = e;
     e.telemetry = await buildTelemetry(net);
     await startRelay(e);
-    await refreshCatalog();
+    await refreshCatalog(true);
   };
 
   const stopEngines = async (reason: 'shutdown' | 'restart'): Promise<void> => {
@@ -369,6 +373,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       e.telemetry = await buildTelemetry(e.net);
       await restartTuning();
     } else if (name === 'relay.token') {
+      if ((await secrets.get('relay.token').catch(() => undefined)) === relayToken) return;
       await e.relay?.stop({ reason: 'restart' }).catch(() => undefined);
       e.relay = undefined;
       await startRelay(e);

@@ -61,6 +61,7 @@ export class RelaySession extends Connection implements Subscriber {
   #subscribe(id: Id, requested: string[]): void {
     const rejected: RejectedTopic[] = [];
     const accepted: Array<{ topic: string; latestWins: boolean }> = [];
+    let size = this.topics.size;
     for (const topic of new Set(requested)) {
       const verdict = this.#d.allowlist.check(topic);
       if (!verdict.allowed) {
@@ -68,16 +69,19 @@ export class RelaySession extends Connection implements Subscriber {
         continue;
       }
       if (!this.topics.has(topic)) {
-        if (this.topics.size >= this.#d.maxTopicsPerSession) {
+        if (size >= this.#d.maxTopicsPerSession) {
           rejected.push({ topic, reason: 'session-limit' });
           continue;
         }
-        this.topics.add(topic);
+        size++;
       }
       accepted.push({ topic, latestWins: verdict.latestWins });
     }
+    // The router creates its entries synchronously; keeping its strings saves a copy per session.
+    const settled = this.#d.router.subscribe(this, accepted);
+    for (const a of accepted) this.topics.add(this.#d.router.canonical(a.topic));
     if (this.topics.size > 0) this.emptySince = undefined;
-    void this.#d.router.subscribe(this, accepted).then((res) => {
+    void settled.then((res) => {
       if (!this.open) return;
       for (const r of res.rejected) this.topics.delete(r.topic);
       this.#noteEmpty();

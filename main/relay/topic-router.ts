@@ -227,6 +227,11 @@ export class TopicRouter {
     for (const [s, list] of per) s.notifyGap(list, reason, since);
   }
 
+  /** The router's own copy of a topic string, so 10k sessions share one string per topic. */
+  canonical(topic: string): string {
+    return this.#entries.get(topic)?.topic ?? topic;
+  }
+
   /** True when a topic still has local subscribers (or lingers): the pool should keep it. */
   wants(topic: string): boolean {
     return this.#entries.has(topic);

@@ -272,6 +272,8 @@ export class UpstreamPool implements TopicSource {
     this.stats.rotations++;
     this.#o.onEvent?.({ kind: 'rotated', from: old.label, to: succ.label, why });
     this.#o.logger.info('relay upstream channel rotated', { from: old.label, to: succ.label, why, topics: succ.desired.size });
+    // Every topic left while the rotation ran: nothing to keep the new channel for.
+    if (succ.desired.size === 0) void this.#close(succ, 'no topics left');
   }
 
   /** Queues a make-before-break rotation of every channel (ops and tests). */

@@ -1,11 +1,12 @@
 // Sends one batch of line protocol through the net layer and interprets the answer.
 //
 // 2xx: delivered. 5xx, 408, 429 and network errors: thrown as retryable (the net layer already
-// retried the request a few times with its backoff, honouring Retry-After). 400/422/413: the batch
-// is split in halves and each half sent again, in order, until the bad points are isolated; a single
-// bad point is set aside as rejected and the rest are delivered. Resending a half that was already
-// written is harmless: the same series and timestamp overwrite. 401/403/404 and other 4xx: thrown
-// with action `halt`, because no retry can fix them.
+// retried the request a few times with its backoff, honouring Retry-After). 413, and 400/422 when
+// the database says the points are bad (errors.ts): the batch is split in halves and each half sent
+// again, in order, until the bad points are isolated; a single bad point is set aside as rejected
+// and the rest are delivered. Resending a half that was already written is harmless: the same series
+// and timestamp overwrite. 401/403/404 and other 4xx: thrown with action `halt`, because no retry
+// can fix them.
 import { gzip as gzipCb } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { NetLayer, RetryPolicy } from '../net/index.ts';

@@ -18,11 +18,12 @@
 //   database absorbs (same series and timestamp overwrite): delivery is at-least-once.
 // - After a crash the tail is checked: an unterminated last record is cut off, and any record
 //   whose checksum fails is skipped and counted, never parsed.
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import type { SpoolBatch, SpoolOptions, SpoolStats } from './spool-types.ts';
 import { encodeRecords } from './spool-record.ts';
+import { lockSpool } from './spool-lock.ts';
 import { recoverSpool } from './spool-recover.ts';
 import { comparePositions, fsyncDir, writeCursor, type SpoolCursorState, type SpoolPosition } from './spool-state.ts';
 import { readRecords, segmentPath, type Segment } from './spool-reader.ts';
@@ -58,6 +59,7 @@ export class Spool {
   #closed = false;
   readonly #tail: TailCache;
   #cursorDirty = false;
+  #unlock: (() => Promise<void>) | undefined;
 
   private constructor(opts: SpoolOptions) {
     if (!(opts.maxBytes >= 1024)) throw new RangeError(`spool maxBytes must be at least 1024, got ${opts.maxBytes}`);
@@ -166,6 +168,7 @@ export class Spool {
       if (this.#cursorDirty) await this.#persistCursor();
       await this.#fh?.close();
       this.#fh = undefined;
+      await this.#unlock?.();
     });
   }
 
@@ -318,7 +321,15 @@ export class Spool {
   }
 
   async #recover(): Promise<void> {
-    const r = await recoverSpool(this.dir, this.#log);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    this.#unlock = await lockSpool(this.dir);
+    let r;
+    try {
+      r = await recoverSpool(this.dir, this.#log);
+    } catch (e) {
+      await this.#unlock();
+      throw e;
+    }
     this.#segments = r.segments;
     this.#state = r.state;
     this.#backlogPoints = r.backlogPoints;

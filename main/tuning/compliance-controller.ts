@@ -26,8 +26,10 @@ import {
   afterCut,
   cutFor,
   DEFAULT_EMERGENCY_CUT_OPTIONS,
+  dropCutFor,
   INITIAL_EMERGENCY,
   observeEmergency,
+  throughputDrop,
   validateEmergencyOptions,
   type EmergencyCutOptions,
   type EmergencyState,
@@ -208,7 +210,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
         loadScale = r.scale;
       }
       const em = o.emergency;
-      let emergency = em ? observeEmergency(state.emergency, signals.last.live, signals.last.abandoned, input.dtSec, em) : state.emergency;
+      let emergency = em ? observeEmergency(state.emergency, signals.last, input.dtSec, em) : state.emergency;
 
       const sm = signals.smoothed;
       if (!(sm.live >= o.minLive)) {
@@ -284,6 +286,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       // a strong answer-rate rise, cuts beyond the step limit at once, bounded by `maxCut`.
       let emergencyTrigger = 0;
       let excessP = 1;
+      let liveShare = 1;
       if (em) {
         let cut = 0;
         const ex = abandonExcess(emergency, o.ceilingPct, em);
@@ -292,16 +295,22 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
           cut = cutFor(ex, sp, o.maxStep, em);
           emergencyTrigger = 1;
         }
+        const drop = throughputDrop(emergency, em);
+        liveShare = drop.share;
+        if (drop.fire && dropCutFor(drop.share, o.maxStep, em) < cut) {
+          cut = dropCutFor(drop.share, o.maxStep, em);
+          emergencyTrigger = 4;
+        }
         if (detected < 0 && shiftZ >= em.answerZ && du + pending < Math.min(cut, downMax)) {
           // The rest of a strong rise's inverse step lands now instead of over several cycles.
           cut = du + pending;
           pending = 0;
-          emergencyTrigger += 2;
+          emergencyTrigger = 2;
         }
         if (emergencyTrigger > 0 && cut < du) {
           du = Math.max(Math.log(1 - em.maxCut), cut);
-          reason = emergencyTrigger === 2 ? 'emergency-cut+answer-shift' : 'emergency-cut';
-          emergency = afterCut(em);
+          reason = emergencyTrigger === 2 ? 'emergency-cut+answer-shift' : emergencyTrigger === 4 ? 'emergency-cut+throughput' : 'emergency-cut';
+          emergency = afterCut(emergency, em, emergencyTrigger === 4);
         } else {
           emergencyTrigger = 0;
         }
@@ -330,6 +339,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
           answerRef: shift.pRef ?? -1,
           emergencyTrigger,
           excessP,
+          liveShare,
         },
       };
     },

@@ -35,6 +35,18 @@ export interface EmergencyCutOptions {
   holdSec: number;
   /** An answer-rate rise detected at z ≥ this is applied in full at once. */
   answerZ: number;
+  /** Throughput test: look-back (s), and the half-life of its reference rate (min). */
+  dropHorizonSec: number;
+  dropHalfLifeMin: number;
+  /** The reference needs this much history (min) before the test runs. */
+  dropWarmupMin: number;
+  /** Fire when live answers fall below this share of the reference, at one-sided level `dropAlpha`. */
+  dropRatio: number;
+  dropAlpha: number;
+  /** Not a team change when the connect ratio fell by more than this share (the answer rate fell). */
+  dropMaxAnswerFall: number;
+  /** Exponent of the cut on a throughput drop: value × (live share)^exponent. */
+  dropExponent: number;
 }
 
 export const DEFAULT_EMERGENCY_CUT_OPTIONS: Readonly<EmergencyCutOptions> = Object.freeze({
@@ -46,13 +58,32 @@ export const DEFAULT_EMERGENCY_CUT_OPTIONS: Readonly<EmergencyCutOptions> = Obje
   elasticity: 3,
   holdSec: 300,
   answerZ: 4,
+  dropHorizonSec: 240,
+  dropHalfLifeMin: 30,
+  dropWarmupMin: 20,
+  dropRatio: 0.7,
+  dropAlpha: 0.002,
+  dropMaxAnswerFall: 0.15,
+  dropExponent: 0.6,
 });
 
 /** One cycle's evidence. */
 interface Cycle {
   live: number;
   abandoned: number;
+  attempts: number;
+  connects: number;
   dtSec: number;
+}
+
+/** Decayed sums: the throughput test's reference. */
+interface Reference {
+  live: number;
+  attempts: number;
+  connects: number;
+  sec: number;
+  /** Undecayed history (s), for the warm-up. */
+  age: number;
 }
 
 export interface EmergencyState {
@@ -60,31 +91,60 @@ export interface EmergencyState {
   cycles: readonly Cycle[];
   /** Seconds left of the no-rise hold after the last cut. */
   holdSec: number;
+  ref: Reference;
 }
 
-export const INITIAL_EMERGENCY: Readonly<EmergencyState> = Object.freeze({ cycles: Object.freeze([]), holdSec: 0 });
+export const INITIAL_EMERGENCY: Readonly<EmergencyState> = Object.freeze({
+  cycles: Object.freeze([]),
+  holdSec: 0,
+  ref: Object.freeze({ live: 0, attempts: 0, connects: 0, sec: 0, age: 0 }),
+});
 
 export function validateEmergencyOptions(o: EmergencyCutOptions, maxStep: number): void {
   if (!(o.horizonsSec.length > 0) || !o.horizonsSec.every((h) => h > 0 && Number.isFinite(h))) throw new RangeError('emergency horizonsSec must be positive numbers');
   if (!(o.alpha > 0 && o.alpha < 1)) throw new RangeError(`emergency alpha must be in (0, 1), got ${o.alpha}`);
   if (!(o.maxCut > maxStep && o.maxCut < 1)) throw new RangeError(`emergency maxCut must be in (maxStep, 1), got ${o.maxCut}`);
-  for (const k of ['minAbandons', 'priorLive', 'elasticity', 'holdSec', 'answerZ'] as const) {
+  for (const k of ['minAbandons', 'priorLive', 'elasticity', 'holdSec', 'answerZ', 'dropHorizonSec', 'dropHalfLifeMin', 'dropWarmupMin', 'dropRatio', 'dropAlpha', 'dropMaxAnswerFall', 'dropExponent'] as const) {
     if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`emergency ${k} must be ≥ 0, got ${o[k]}`);
   }
   if (!(o.elasticity > 0)) throw new RangeError('emergency elasticity must be > 0');
 }
 
+export interface CycleCounts {
+  live: number;
+  abandoned: number;
+  attempts: number;
+  connects: number;
+}
+
 /** Adds one cycle's counts; invalid counts are ignored. The hold counts down. */
-export function observeEmergency(s: EmergencyState, live: number, abandoned: number, dtSec: number, o: EmergencyCutOptions): EmergencyState {
+export function observeEmergency(s: EmergencyState, c: CycleCounts, dtSec: number, o: EmergencyCutOptions): EmergencyState {
   const holdSec = Math.max(0, s.holdSec - (dtSec >= 0 && Number.isFinite(dtSec) ? dtSec : 0));
-  if (!(live >= 0) || !(abandoned >= 0) || !(dtSec >= 0) || !Number.isFinite(live + abandoned + dtSec)) return { cycles: s.cycles, holdSec };
-  const longest = Math.max(...o.horizonsSec);
-  const cycles = [...s.cycles, { live, abandoned: Math.min(abandoned, live), dtSec }];
+  const { live, abandoned, attempts, connects } = c;
+  if (![live, abandoned, attempts, connects, dtSec].every((v) => v >= 0 && Number.isFinite(v))) return { ...s, holdSec };
+  const longest = Math.max(o.dropHorizonSec, ...o.horizonsSec);
+  const cycles = [...s.cycles, { live, abandoned: Math.min(abandoned, live), attempts, connects: Math.min(connects, attempts), dtSec }];
   // Keep just enough cycles to cover the longest horizon.
   let span = 0;
   let first = cycles.length;
   while (first > 0 && span < longest) span += cycles[--first]!.dtSec;
-  return { cycles: cycles.slice(first), holdSec };
+  const keep = Math.pow(0.5, dtSec / 60 / o.dropHalfLifeMin);
+  const r = s.ref;
+  const ref = { live: r.live * keep + live, attempts: r.attempts * keep + attempts, connects: r.connects * keep + Math.min(connects, attempts), sec: r.sec * keep + dtSec, age: r.age + dtSec };
+  return { cycles: cycles.slice(first), holdSec, ref };
+}
+
+function sums(s: EmergencyState, horizonSec: number): CycleCounts & { span: number } {
+  const t = { live: 0, abandoned: 0, attempts: 0, connects: 0, span: 0 };
+  for (let i = s.cycles.length - 1; i >= 0 && t.span < horizonSec; i--) {
+    const c = s.cycles[i]!;
+    t.live += c.live;
+    t.abandoned += c.abandoned;
+    t.attempts += c.attempts;
+    t.connects += c.connects;
+    t.span += c.dtSec;
+  }
+  return t;
 }
 
 export interface AbandonExcess {
@@ -103,15 +163,7 @@ export function abandonExcess(s: EmergencyState, ceilingPct: number, o: Emergenc
   let best: AbandonExcess = { p: 1, abandoned: 0, live: 0, horizonSec: 0, fire: false };
   const level = o.alpha / o.horizonsSec.length;
   for (const h of o.horizonsSec) {
-    let live = 0;
-    let abandoned = 0;
-    let span = 0;
-    for (let i = s.cycles.length - 1; i >= 0 && span < h; i--) {
-      const c = s.cycles[i]!;
-      live += c.live;
-      abandoned += c.abandoned;
-      span += c.dtSec;
-    }
+    const { live, abandoned } = sums(s, h);
     const expected = (ceilingPct / 100) * (live + o.priorLive);
     const p = abandoned > 0 ? poissonUpperTail(abandoned, expected) : 1;
     const fire = abandoned >= o.minAbandons && p < level;
@@ -130,7 +182,49 @@ export function cutFor(x: Pick<AbandonExcess, 'abandoned' | 'live'>, setpointPct
   return Math.max(Math.log(1 - o.maxCut), Math.min(Math.log(1 - maxStep), wanted));
 }
 
-/** After a cut: the evidence is spent and the no-rise hold starts. */
-export function afterCut(o: EmergencyCutOptions): EmergencyState {
-  return { cycles: [], holdSec: o.holdSec };
+export interface ThroughputDrop {
+  /** Live answers over the horizon / the reference's expectation. */
+  share: number;
+  /** One-sided p of so few live answers. */
+  p: number;
+  fire: boolean;
+}
+
+/**
+ * Live answers per second over the last `dropHorizonSec`, against the reference rate: with the
+ * same answer rate, a clear fall means fewer agents (a shift change), and the value that suited
+ * the old team over-dials the new one. A fall in the connect ratio (the answer rate fell, which
+ * also lowers throughput until the value catches up) is not a team change and never fires.
+ */
+export function throughputDrop(s: EmergencyState, o: EmergencyCutOptions): ThroughputDrop {
+  const none = { share: 1, p: 1, fire: false };
+  const r = s.ref;
+  const h = sums(s, o.dropHorizonSec);
+  if (r.age < o.dropWarmupMin * 60 || !(r.sec > 0) || h.span < o.dropHorizonSec || !(r.live > 0)) return none;
+  const expected = (r.live / r.sec) * h.span;
+  const share = h.live / expected;
+  const refRatio = r.attempts > 0 ? r.connects / r.attempts : undefined;
+  const ratio = h.attempts > 0 ? h.connects / h.attempts : undefined;
+  if (refRatio !== undefined && ratio !== undefined && ratio < (1 - o.dropMaxAnswerFall) * refRatio) return { share, p: 1, fire: false };
+  const p = 1 - poissonUpperTail(h.live + 1, expected);
+  return { share, p, fire: share < o.dropRatio && p < o.dropAlpha };
+}
+
+/** Log step for a throughput drop: value × share^exponent, between the normal step and `maxCut`. */
+export function dropCutFor(share: number, maxStep: number, o: EmergencyCutOptions): number {
+  const wanted = o.dropExponent * Math.log(Math.max(1e-3, share));
+  return Math.max(Math.log(1 - o.maxCut), Math.min(Math.log(1 - maxStep), wanted));
+}
+
+/**
+ * After a cut: the evidence is spent and the no-rise hold starts. After a throughput cut the
+ * reference takes the new rate, so the same fall cannot cut twice.
+ */
+export function afterCut(s: EmergencyState, o: EmergencyCutOptions, rebase: boolean): EmergencyState {
+  let ref = s.ref;
+  if (rebase) {
+    const h = sums(s, o.dropHorizonSec);
+    if (h.span > 0) ref = { ...ref, live: (h.live / h.span) * ref.sec, attempts: (h.attempts / h.span) * ref.sec, connects: (h.connects / h.span) * ref.sec };
+  }
+  return { cycles: [], holdSec: o.holdSec, ref };
 }

@@ -4,6 +4,7 @@ import { redactor as defaultRedactor, type Redactor } from './redact.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RESERVED = { time: true, level: true, msg: true };
 
 export type LogFields = Record<string, unknown>;
 
@@ -33,12 +34,14 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
-    const record = { time: new Date(now()).toISOString(), level, msg, ...bindings, ...fields };
+    const record: Record<string, unknown> = { time: new Date(now()).toISOString(), level, msg };
+    // The record's own keys win; a field with the same name is kept under a prefixed key.
+    for (const [k, v] of Object.entries({ ...bindings, ...fields })) record[k in RESERVED ? `field.${k}` : k] = v;
     let line: string;
     try {
       line = JSON.stringify(red.value(record));
     } catch {
-      line = JSON.stringify({ time: record.time, level, msg: red.text(msg), note: 'fields not serialisable' });
+      line = JSON.stringify({ time: record['time'], level, msg: red.text(msg), note: 'fields not serialisable' });
     }
     write(line);
   };

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { TelemetryError } from '../../main/telemetry/errors.ts';
 import { batchLines, Spool, type SpoolOptions } from '../../main/telemetry/spool.ts';
 import { createMemoryLogger } from '../../main/util/log.ts';
 
@@ -208,4 +210,24 @@ test('model check: any interleaving of append, pipelined peeks, in-order acks, r
     }),
     { numRuns: 80 },
   );
+});
+
+test('one process per spool folder: a live owner is refused, a dead owner\'s lock is taken over', async (t) => {
+  const dir = tempDir(t);
+  const inUse = (e: unknown) => e instanceof TelemetryError && e.code === 'TELEMETRY_SPOOL' && /in use|already open/.test(e.message) && e.fix.length > 0;
+
+  const a = await Spool.open({ dir, maxBytes: 1 << 20 });
+  await assert.rejects(Spool.open({ dir, maxBytes: 1 << 20 }), inUse, 'a second spool in the same process');
+  await a.close();
+  assert.equal(existsSync(join(dir, 'spool.lock')), false, 'closing releases the lock');
+
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  t.after(() => other.kill('SIGKILL'));
+  writeFileSync(join(dir, 'spool.lock'), String(other.pid));
+  await assert.rejects(Spool.open({ dir, maxBytes: 1 << 20 }), inUse, 'another live process');
+  other.kill('SIGKILL');
+  await new Promise((r) => other.once('exit', r));
+  const b = await Spool.open({ dir, maxBytes: 1 << 20 });
+  assert.equal(readFileSync(join(dir, 'spool.lock'), 'utf8'), String(process.pid));
+  await b.close();
 });
