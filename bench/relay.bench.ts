@@ -6,6 +6,7 @@
 // The 20-channel platform limit is lifted in the simulator for the nginx and direct baselines
 // only (each of their clients needs its own channel; on Genesys they would break at the 21st).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { buildRows, renderDetails, renderTable } from './relay/report.ts';
 import { runScenario, type ScenarioResult, type Target } from './relay/scenario.ts';
 
@@ -41,7 +42,8 @@ export async function run(flags: string[]): Promise<boolean> {
   process.once('SIGINT', onSignal);
 
   log(`relay bench: ${sessions.toLocaleString('en')} sessions × 10 topics of 2,000 (Zipf 1.0), events at ${rates.join(' and ')}/s (≈470 B), ` +
-    `warm-up ${warmupMs} ms, measured ${measureMs} ms; server on CPU 0, emitter and load generators on CPU 1; nofile hard limit 20,000.`);
+    `warm-up ${warmupMs} ms, measured ${measureMs} ms; server on CPU 0, emitter and load generators on CPU 1; nofile hard limit 20,000; ` +
+    `load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on this 2-core machine skews latency).`);
   const results: Partial<Record<Target | 'stretch', ScenarioResult>> = {};
   try {
     for (const target of targets) {
@@ -71,8 +73,8 @@ export async function run(flags: string[]): Promise<boolean> {
   log(renderDetails(results));
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/relay-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ sessions, stretch, rates, results }, null, 2));
-  log(`\nraw results: ${file}`);
+  writeFileSync(file, JSON.stringify({ sessions, stretch, rates, loadavgEnd: loadavg(), results }, null, 2));
+  log(`\nload average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; raw results: ${file}`);
   const missed = rows.filter((r) => r.ok === false).length;
   return flag(flags, 'strict') !== undefined ? missed === 0 : true;
 }

@@ -14,7 +14,7 @@ import { findExecutable } from '../test/helpers/system-tools.ts';
 import { VictoriaMetricsRig } from '../test/helpers/tsdb-rig.ts';
 
 const GOAL = 50;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const BASE_NS = 1_000_000_000_000_000n;

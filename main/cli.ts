@@ -6,6 +6,7 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   headless: { summary: 'run the core without Electron and serve the dashboard on 127.0.0.1', load: () => import('./cli/headless-command.ts') },
+  doctor: { summary: 'check each network hop to Genesys Cloud (proxy, TLS, OAuth, WebSocket)', load: () => import('./cli/doctor-command.ts') },
   audit: { summary: 'export the tuning audit trail (audit export --csv)', load: () => import('./cli/audit-command.ts') },
   sim: { summary: 'run the Genesys Cloud simulator (sandbox platform)', load: () => import('./cli/sim-command.ts') },
 };

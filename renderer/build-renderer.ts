@@ -25,7 +25,9 @@ function rendererDir(): string {
   return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
 }
 
-export async function buildRenderer(opts: BuildRendererOptions): Promise<BuiltRenderer> {
+/** `buildRenderer('dist/renderer')` is short for `buildRenderer({ outdir: 'dist/renderer' })`. */
+export async function buildRenderer(options: BuildRendererOptions | string): Promise<BuiltRenderer> {
+  const opts = typeof options === 'string' ? { outdir: options } : options;
   const dir = rendererDir();
   const result = await build({
     absWorkingDir: dir,
@@ -47,5 +49,6 @@ export async function buildRenderer(opts: BuildRendererOptions): Promise<BuiltRe
     metafile: true,
     logLevel: 'warning',
   });
-  return { outdir: opts.outdir, files: Object.keys(result.metafile.outputs) };
+  // metafile paths are relative to absWorkingDir; callers want the names inside outdir.
+  return { outdir: opts.outdir, files: Object.keys(result.metafile.outputs).map((f) => f.split('/').pop() as string).sort() };
 }

@@ -36,7 +36,8 @@ export function startDashboard(root: HTMLElement, rawBridge: PacekeeperBridge, o
   const now = options.now ?? (() => Date.now());
   const notices = createNotices();
   const bridge = checkedBridge(rawBridge, (p) => notices.add(`Ignored bad data from Pacekeeper (${p.where})`, p.message));
-  const ctx: ViewContext = { bridge, confirm: createConfirmDialog(root), notices, now };
+  const dialogs = h('div', { class: 'dialogs' });
+  const ctx: ViewContext = { bridge, confirm: createConfirmDialog(dialogs), notices, now, refresh: () => void refreshState() };
   const history = new HistoryStore();
 
   const banner = new Banner();
@@ -59,6 +60,7 @@ export function startDashboard(root: HTMLElement, rawBridge: PacekeeperBridge, o
     notices.element,
     nav.element,
     main,
+    dialogs,
   );
 
   let current: View | null = null;
@@ -85,12 +87,18 @@ export function startDashboard(root: HTMLElement, rawBridge: PacekeeperBridge, o
     drift.sync(state.campaigns);
     proxy.update(state.proxy);
     relay.update(state.relay, state.telemetry);
-    for (const c of state.campaigns) if (!history.has(c.id)) void loadHistory(c.id);
-    for (const id of history.ids()) if (!state.campaigns.some((c) => c.id === id)) history.delete(id);
+    for (const c of state.campaigns) if (!historyRequested.has(c.id)) void loadHistory(c.id);
+    for (const id of history.ids()) {
+      if (state.campaigns.some((c) => c.id === id)) continue;
+      history.delete(id);
+      historyRequested.delete(id);
+    }
   }
 
+  /** Campaigns whose history was fetched (or is being fetched) since the last (re)connect. */
+  const historyRequested = new Set<string>();
   async function loadHistory(campaignId: string): Promise<void> {
-    history.series(campaignId); // mark as loading so state events do not refetch it
+    historyRequested.add(campaignId);
     const r = await bridge.invoke('history:get', { campaignId, sinceMs: Math.max(0, Math.floor(now() - history.windowMs)) });
     if (!r.ok) {
       notices.add('Could not load drift history', `${campaignId}: ${r.error.message}`);
@@ -100,11 +108,16 @@ export function startDashboard(root: HTMLElement, rawBridge: PacekeeperBridge, o
     drift.invalidate(campaignId);
   }
 
+  async function refreshState(): Promise<void> {
+    const r = await bridge.invoke('state:get', undefined);
+    if (r.ok) applyState(r.value);
+  }
+
   async function loadAll(): Promise<void> {
     const [state, log] = await Promise.all([bridge.invoke('state:get', undefined), bridge.invoke('events:get', { limit: 500 })]);
     if (state.ok) {
-      // After a reconnect, history may have gaps: refetch every campaign's.
-      for (const id of history.ids()) history.delete(id);
+      // After a reconnect, history may have gaps: refetch every campaign's (merge keeps what we have).
+      historyRequested.clear();
       applyState(state.value);
     } else {
       notices.add('Could not load the state', state.error.message);
@@ -120,8 +133,9 @@ export function startDashboard(root: HTMLElement, rawBridge: PacekeeperBridge, o
     }),
     bridge.on('log', (entry) => events.add(entry)),
     bridge.on('navigate', ({ view, campaignId }) => {
+      // A campaign's view focuses that campaign itself; otherwise focus lands on the view's heading.
       show(view, campaignId);
-      document.getElementById(`view-${view}-title`)?.focus();
+      if (!campaignId) document.getElementById(`view-${view}-title`)?.focus();
     }),
   ];
 

@@ -2,6 +2,6 @@
 // told not to, and it probes for eval when a schema is created. Under the dashboard's CSP (no
 // 'unsafe-eval') that probe is refused and reported as a violation, so switch the JIT off before
 // preload/contract.ts builds its schemas.
-import { z } from 'zod';
+import { config } from 'zod';
 
-z.config({ jitless: true });
+config({ jitless: true });

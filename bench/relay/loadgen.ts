@@ -28,14 +28,19 @@ const TS = Buffer.from('"ts":');
 const E = Buffer.from('"e":');
 const T = Buffer.from('"t":');
 
+/** Parses a non-negative decimal (digits and one dot) without allocating a string. */
 function numberAt(buf: Buffer, at: number): number {
-  let end = at;
-  while (end < buf.length) {
-    const c = buf[end]!;
-    if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 101 || c === 43) end++;
+  let v = 0;
+  let scale = 0;
+  for (let i = at; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      if (scale) scale *= 10;
+    } else if (c === 46 && !scale) scale = 1;
     else break;
   }
-  return Number(buf.toString('latin1', at, end));
+  return scale ? v / scale : v;
 }
 
 function onText(payload: Buffer, waiting: { resolve?: () => void }): void {

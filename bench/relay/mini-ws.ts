@@ -14,6 +14,10 @@ export interface MiniWsOptions {
   onClose(code: number, reason: string): void;
 }
 
+// One read buffer shared by every socket of the process: reads are handled synchronously, and
+// a partial frame is copied out before the next read, so nothing is allocated per read.
+const SHARED = Buffer.allocUnsafe(256 * 1024);
+
 export class MiniWs {
   readonly socket: Socket;
   #o: MiniWsOptions;
@@ -24,7 +28,12 @@ export class MiniWs {
 
   constructor(o: MiniWsOptions) {
     this.#o = o;
-    this.socket = connect({ host: o.host, port: o.port, ...(o.localAddress ? { localAddress: o.localAddress } : {}) });
+    this.socket = connect({
+      host: o.host,
+      port: o.port,
+      ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+      onread: { buffer: SHARED, callback: (n: number, buf: Uint8Array) => this.#onRead(Buffer.from(buf.buffer, buf.byteOffset, n)) },
+    });
     this.socket.setNoDelay(true);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('connect', () => {
@@ -33,9 +42,8 @@ export class MiniWs {
         for (const [k, v] of Object.entries(o.headers ?? {})) lines.push(`${k}: ${v}`);
         this.socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       });
-      this.socket.on('data', (chunk: Buffer) => {
-        if (this.#open) return this.#frames(chunk);
-        this.#buf = this.#buf ? Buffer.concat([this.#buf, chunk]) : chunk;
+      this.#handshake = (chunk: Buffer) => {
+        this.#buf = this.#buf ? Buffer.concat([this.#buf, chunk]) : Buffer.from(chunk);
         const end = this.#buf.indexOf('\r\n\r\n');
         if (end < 0) return;
         const head = this.#buf.subarray(0, end).toString('latin1');
@@ -51,7 +59,7 @@ export class MiniWs {
         this.#open = true;
         resolve();
         if (rest.length) this.#frames(rest);
-      });
+      };
       this.socket.on('error', (e) => {
         if (!this.#open) reject(e);
       });
@@ -60,6 +68,14 @@ export class MiniWs {
         this.#finish(1006, '');
       });
     });
+  }
+
+  #handshake: (chunk: Buffer) => void = () => undefined;
+
+  #onRead(chunk: Buffer): boolean {
+    if (this.#open) this.#frames(chunk);
+    else this.#handshake(chunk);
+    return true;
   }
 
   #finish(code: number, reason: string): void {

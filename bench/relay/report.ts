@@ -119,11 +119,11 @@ export function renderTable(rows: Row[]): string {
 }
 
 export function renderDetails(results: Partial<Record<string, ScenarioResult>>): string {
-  const out: string[] = ['', '| Target | Rate | Deliveries/s | p50 | p99 | p99.9 | max | narrow p99 | wide p99 | huge p99 | Server CPU | Platform CPU | Emitter lag max |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
+  const out: string[] = ['', '| Target | Rate | Deliveries/s | p50 | p99 | p99.9 | max | narrow p99 | wide p99 | huge p99 | Server CPU | Platform CPU | Generators CPU | Emitter lag max |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const [name, r] of Object.entries(results)) {
     for (const p of r?.phases ?? []) {
       const a = p.latency.all;
-      out.push(`| ${name}${p.paused ? ' (5% paused)' : ''} | ${p.rate}/s | ${Math.round(p.deliveriesPerSec).toLocaleString('en')} | ${ms(a?.p50)} | ${ms(a?.p99)} | ${ms(a?.p999)} | ${ms(a?.max)} | ${ms(p.latency.narrow?.p99)} | ${ms(p.latency.wide?.p99)} | ${ms(p.latency.huge?.p99)} | ${pct(p.sutCpuPct)} | ${pct(p.platformCpuPct)} | ${ms(p.emitterLagMaxMs)} |`);
+      out.push(`| ${name}${p.paused ? ' (5% paused)' : ''} | ${p.rate}/s | ${Math.round(p.deliveriesPerSec).toLocaleString('en')} | ${ms(a?.p50)} | ${ms(a?.p99)} | ${ms(a?.p999)} | ${ms(a?.max)} | ${ms(p.latency.narrow?.p99)} | ${ms(p.latency.wide?.p99)} | ${ms(p.latency.huge?.p99)} | ${pct(p.sutCpuPct)} | ${pct(p.platformCpuPct)} | ${pct(p.generatorCpuPct)} | ${ms(p.emitterLagMaxMs)} |`);
     }
   }
   return out.join('\n');

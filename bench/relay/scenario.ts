@@ -30,6 +30,8 @@ export interface RatePhase {
   deliveriesPerSec: number;
   sutCpuPct: number;
   platformCpuPct: number;
+  /** All load generators together (they share CPU 1 with the emitter): near 100% means generator-bound. */
+  generatorCpuPct: number;
   latency: Record<string, HistogramSummary>;
   /** Per event on 800–1,600-wide topics: scheduled time → last subscriber, ms. */
   timeToLast: HistogramSummary;
@@ -175,12 +177,15 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
     if (relay) await relay.call({ cmd: 'metrics', reset: true });
     const ticks0 = sutPids().reduce((a, p) => a + cpuTicks(p), 0);
     const simTicks0 = cpuTicks(simInfo.pid);
+    const genTicks = () => gens.reduce((a, g) => a + cpuTicks(g.proc.pid as number), 0);
+    const genTicks0 = genTicks();
     const w0 = monoMs();
     const emitted = await emitting;
     await sleep(300);
     const secs = (monoMs() - w0) / 1000;
     const sutCpuPct = (100 * (sutPids().reduce((a, p) => a + cpuTicks(p), 0) - ticks0)) / TICKS_PER_SEC / secs;
     const platformCpuPct = (100 * (cpuTicks(simInfo.pid) - simTicks0)) / TICKS_PER_SEC / secs;
+    const generatorCpuPct = (100 * (genTicks() - genTicks0)) / TICKS_PER_SEC / secs;
     const reports = await Promise.all(gens.map((g) => g.call<GenReport>({ cmd: 'report' })));
     const latency: Record<string, HistogramSummary> = {};
     for (const cls of ['all', 'narrow', 'mid', 'wide', 'huge']) {
@@ -197,14 +202,14 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
     for (const l of last.values()) ttl.record(l);
     const phase: RatePhase = {
       rate: ph.rate, paused: ph.paused, deliveriesPerSec: reports.reduce((a, r) => a + r.received, 0) / (o.measureMs / 1000),
-      sutCpuPct: o.target === 'direct' ? platformCpuPct : sutCpuPct, platformCpuPct, latency, timeToLast: ttl.summary(), emitterLagMaxMs: emitted.lateMaxMs,
+      sutCpuPct: o.target === 'direct' ? platformCpuPct : sutCpuPct, platformCpuPct, generatorCpuPct, latency, timeToLast: ttl.summary(), emitterLagMaxMs: emitted.lateMaxMs,
     };
     if (relay) {
       const m = (await relay.call<{ metrics: RelayMetricsLite }>({ cmd: 'metrics' })).metrics;
       phase.relayInternal = { ...m.latencyMs, longestSliceMs: m.fanout.longestSliceMs, queueP99Bytes: m.queue.depthP99Bytes, slowCloses: m.closes.slowConsumer, coalesced: m.coalesced };
     }
     result.phases.push(phase);
-    o.log(`  ${o.target} ${ph.rate}/s${ph.paused ? ' (5% paused)' : ''}: ${Math.round(phase.deliveriesPerSec)} deliveries/s, p50 ${latency.all?.p50.toFixed(1)} ms, p99 ${latency.all?.p99.toFixed(1)} ms, server CPU ${phase.sutCpuPct.toFixed(0)}%`);
+    o.log(`  ${o.target} ${ph.rate}/s${ph.paused ? ' (5% paused)' : ''}: ${Math.round(phase.deliveriesPerSec)} deliveries/s, p50 ${latency.all?.p50.toFixed(1)} ms, p99 ${latency.all?.p99.toFixed(1)} ms, server CPU ${phase.sutCpuPct.toFixed(0)}%, generators ${generatorCpuPct.toFixed(0)}%${phase.relayInternal ? `, relay-internal p99 ${phase.relayInternal.p99.toFixed(1)} ms` : ''}`);
     if (ph.paused) await Promise.all(gens.map((g) => g.call({ cmd: 'resume' })));
   }
 

@@ -34,7 +34,8 @@ export function contentSecurityPolicy(origins: HostOrigins): string {
   return Object.entries(directives).map(([name, sources]) => [name, ...sources].join(' ')).join('; ');
 }
 
-const DISABLED_FEATURES = ['camera', 'microphone', 'geolocation', 'usb', 'serial', 'hid', 'bluetooth', 'payment', 'display-capture'];
+// Only features Chromium recognises: an unknown name is a console warning on every load.
+const DISABLED_FEATURES = ['camera', 'microphone', 'geolocation', 'usb', 'serial', 'hid', 'payment', 'display-capture'];
 
 /** Headers for every response, whatever its status or type. */
 export function securityHeaders(origins: HostOrigins): Record<string, string> {

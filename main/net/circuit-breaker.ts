@@ -39,11 +39,16 @@ export interface BreakerTicket {
 }
 
 export class CircuitBreakers {
-  readonly #o: BreakerOptions;
+  #o: BreakerOptions;
   readonly #entries = new Map<string, Entry>();
 
   constructor(o: BreakerOptions) {
     this.#o = o;
+  }
+
+  /** New thresholds (settings changed); circuits keep their current state. */
+  configure(o: Pick<BreakerOptions, 'failureThreshold' | 'openMs'>): void {
+    this.#o = { ...this.#o, ...o };
   }
 
   /** Throws CircuitOpen when the origin's circuit is open (or its half-open probe is taken). */

@@ -234,6 +234,7 @@ export async function createNetLayer(o: NetLayerOptions): Promise<NetLayer> {
       const next = await build(input);
       const old = gen;
       gen = next;
+      breakers.configure(next.config.breaker);
       failedUntil.clear();
       decisions.clear();
       const t0 = performance.now();

@@ -137,11 +137,12 @@ async function dispatchOnce(rd: RouteDispatcher, url: URL, method: string, req: 
   }
 }
 
-async function dispatchWithFailover(url: URL, method: string, req: NetRequest, signal: AbortSignal, d: ExecDeps) {
+async function dispatchWithFailover(url: URL, method: string, req: NetRequest, signal: AbortSignal, d: ExecDeps, onRoute: (label: string) => void) {
   const { candidates } = await d.routesFor(url);
   let last: unknown;
   for (let i = 0; i < candidates.length; i++) {
     const rd = candidates[i] as RouteDispatcher;
+    onRoute(rd.label);
     try {
       return await dispatchOnce(rd, url, method, req, signal, d);
     } catch (e) {
@@ -177,8 +178,9 @@ export async function executeRequest(d: ExecDeps, req: NetRequest): Promise<NetR
       const t0 = performance.now();
       let res: Awaited<ReturnType<typeof dispatchOnce>> | undefined;
       let err: unknown;
+      let route = 'n/a';
       try {
-        res = await dispatchWithFailover(url, method, req, ac.signal, d);
+        res = await dispatchWithFailover(url, method, req, ac.signal, d, (r) => (route = r));
       } catch (e) {
         err = e;
       }
@@ -191,7 +193,7 @@ export async function executeRequest(d: ExecDeps, req: NetRequest): Promise<NetR
         ticket?.neutral();
       }
       d.health.request({
-        method, target, latencyMs, attempt, route: res?.route ?? 'n/a',
+        method, target, latencyMs, attempt, route,
         ...(res ? { status: res.status } : { error: (err as { code?: string })?.code ?? (err as Error)?.name ?? 'Error' }),
       });
       if (res && res.status < 400) return finish(res, attempt, perfStart);

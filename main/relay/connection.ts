@@ -184,14 +184,21 @@ export abstract class Connection {
     this.ws.close(spec.code, spec.reason);
   }
 
-  /** Drain: write everything still queued (past the high-water mark), then close. */
+  /**
+   * Drain: write everything still queued in one corked batch (a single writev; the frames are
+   * already in memory, so nothing is copied), then close. The caller bounds the drain in time.
+   */
   drain(spec: CloseSpec): void {
     if (this.#state !== OPEN) return;
     const q = this.#queue;
-    for (let item = q?.shift(); item; item = q?.shift()) {
-      if (this.#socket) this.#socket.write(item.frame);
-      else this.ws.send(framePayload(item.frame), TEXT);
-      if (item.arrivedAt >= 0) this.deps.stats.delivered(item.arrivedAt);
+    if (q && q.length > 0) {
+      this.#socket?.cork();
+      for (let item = q.shift(); item; item = q.shift()) {
+        if (this.#socket) this.#socket.write(item.frame);
+        else this.ws.send(framePayload(item.frame), TEXT);
+        if (item.arrivedAt >= 0) this.deps.stats.delivered(item.arrivedAt);
+      }
+      this.#socket?.uncork();
     }
     this.close(spec);
   }

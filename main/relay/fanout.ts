@@ -83,9 +83,22 @@ export class FanoutScheduler {
     else this.#activate(job);
   }
 
-  /** Runs everything queued right now (drain uses this before closing sockets). */
-  flushAll(): void {
-    while (this.#jobs.length > 0) this.#run(Number.POSITIVE_INFINITY);
+  /**
+   * Drain: delivers what is in flight for at most `budgetMs`, then abandons the rest (sessions are
+   * about to close; a bounded drain matters more than the tail of a backlog). Returns the sends
+   * abandoned.
+   */
+  flushAll(budgetMs = Number.POSITIVE_INFINITY): number {
+    this.#run(budgetMs);
+    let abandoned = 0;
+    for (const job of this.#jobs) {
+      abandoned += job.list.length - job.next;
+      job.owner.active = undefined;
+      for (const b of job.owner.backlog ?? []) abandoned += b.list.length;
+      job.owner.backlog = undefined;
+    }
+    this.#jobs = [];
+    return abandoned;
   }
 
   #activate(job: Job): void {

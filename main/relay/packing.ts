@@ -67,6 +67,26 @@ export function planPacking(channels: readonly ChannelLoad[], topics: readonly s
   return plan;
 }
 
+export interface ChannelCounts {
+  /** Channels held: open, opening, successors, retiring, and closed ones whose socket is still closing. */
+  held: number;
+  /** Channels that may take new topics. */
+  accepting: number;
+  /** Channels being replaced by a successor (each briefly needs a second slot). */
+  rotating: number;
+  maxChannels: number;
+}
+
+/**
+ * How many channels may take topics now (the `maxChannels` for planPacking): one slot of the cap
+ * is held back for make-before-break rotation, and channels that cannot take topics still count.
+ */
+export function packingSlots(c: ChannelCounts): number {
+  const steady = c.maxChannels > 1 ? c.maxChannels - 1 : c.maxChannels;
+  const others = c.held - c.accepting;
+  return Math.max(0, Math.min(steady - c.rotating, c.maxChannels - others));
+}
+
 /** Splits a list into batches of at most `size` (REST calls stay small under reconnect storms). */
 export function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

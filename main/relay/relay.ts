@@ -183,16 +183,21 @@ export function createRelay(options: RelayOptions): Relay {
       const list = [...connections];
       emit('draining', { reason, sessions: list.length });
       logger.info('relay draining', { reason, sessions: list.length });
-      fanout.flushAll();
+      // Deliveries in flight get a quarter of the budget; what is left of a backlog is dropped.
+      stats.dropped += fanout.flushAll(deadlineMs / 4);
       const allClosed = new Promise<void>((resolve) => {
         onAllClosed = resolve;
         if (connections.size === 0) resolve();
       });
-      // 2–3. Flush each queue and send the close code; in slices so timers and I/O keep running.
+      // 2–3. Flush each queue and send the close code, yielding now and then so I/O keeps
+      // running. Past the deadline the remaining sessions are left for the terminate below.
       const spec = drainClose(reason, opts.detail);
-      for (let i = 0; i < list.length; i += 500) {
-        for (const c of list.slice(i, i + 500)) c.drain(spec);
-        if (i + 500 < list.length) await new Promise<void>((r) => setImmediate(r));
+      for (let i = 0; i < list.length; i++) {
+        if (i % 100 === 0) {
+          if (performance.now() - t0 >= deadlineMs) break;
+          if (i % 500 === 0 && i > 0) await new Promise<void>((r) => setImmediate(r));
+        }
+        list[i]!.drain(spec);
       }
       // The deadline is wall-clock on purpose: it bounds real sockets, whatever clock drives logic.
       let timer: NodeJS.Timeout | undefined;

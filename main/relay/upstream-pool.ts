@@ -7,9 +7,8 @@ import type { TimerHandle } from '../util/clock.ts';
 import { sleep } from '../util/clock.ts';
 import { backoffDelay } from './backoff.ts';
 import { RecentIds } from './correlation-dedup.ts';
-import { fillTargetFor, planPacking } from './packing.ts';
+import { fillTargetFor, packingSlots, planPacking } from './packing.ts';
 import { PoolChannel } from './pool-channel.ts';
-import type { RejectReason } from './protocol.ts';
 import type { TopicSource } from './topic-router.ts';
 import { describeFailure } from './upstream-types.ts';
 import { handleEnvelope } from './upstream-frames.ts';
@@ -17,12 +16,12 @@ import { PoolRotations } from './pool-rotation.ts';
 import type { PoolMetrics, PoolOptions } from './pool-types.ts';
 import { PoolWatchdog } from './pool-watchdog.ts';
 import { PoolSync } from './pool-sync.ts';
+import { TopicHomes } from './topic-homes.ts';
 
 export class UpstreamPool implements TopicSource {
   readonly #o: PoolOptions;
   readonly #channels = new Set<PoolChannel>();
-  readonly #home = new Map<string, PoolChannel>();
-  readonly #live = new Set<string>();
+  readonly #homes: TopicHomes;
   readonly #pending = new Set<string>();
   readonly #recent = new RecentIds(16_384);
   readonly #abort = new AbortController();
@@ -36,6 +35,7 @@ export class UpstreamPool implements TopicSource {
 
   constructor(opts: PoolOptions) {
     this.#o = opts;
+    this.#homes = new TopicHomes(opts.sink, this.#channels);
     this.#sync = new PoolSync({
       platform: opts.platform,
       clock: opts.clock,
@@ -45,8 +45,8 @@ export class UpstreamPool implements TopicSource {
       random: opts.random,
       signal: this.#abort.signal,
       isStopped: () => this.#stopped,
-      confirmed: (ch, topic) => this.#announce(ch, topic),
-      refused: (topic) => this.#refuseTopic(topic, 'upstream-refused'),
+      confirmed: (ch, topic) => this.#homes.confirmed(ch, topic),
+      refused: (topic) => this.#homes.refuse(topic, 'upstream-refused'),
       channelGone: (ch, why) => this.#recover(ch, why, true),
       synced: (ch) => this.#synced(ch),
       error: (ch, operation, e, retryInMs) => this.#emitError(ch, operation, e, retryInMs),
@@ -84,8 +84,8 @@ export class UpstreamPool implements TopicSource {
 
   add(topic: string): void {
     if (this.#stopped) return;
-    if (this.#home.has(topic)) {
-      if (this.#live.has(topic)) this.#o.sink.topicLive(topic);
+    if (this.#homes.has(topic)) {
+      if (this.#homes.isLive(topic)) this.#o.sink.topicLive(topic);
       return;
     }
     this.#pending.add(topic);
@@ -94,10 +94,8 @@ export class UpstreamPool implements TopicSource {
 
   remove(topic: string): void {
     if (this.#pending.delete(topic)) return;
-    this.#live.delete(topic);
-    const ch = this.#home.get(topic);
+    const ch = this.#homes.remove(topic);
     if (!ch) return;
-    this.#home.delete(topic);
     ch.desired.delete(topic);
     ch.successor?.desired.delete(topic);
     if (ch.desired.size === 0 && !ch.successor && !ch.replacing) void this.#close(ch, 'no topics left');
@@ -116,12 +114,12 @@ export class UpstreamPool implements TopicSource {
     if (topics.length === 0 || this.#stopped) return;
     const all = [...this.#channels];
     const accepting = all.filter((c) => c.accepting);
-    const others = all.length - accepting.length;
-    const rotatingPrimaries = all.filter((c) => c.successor && c.state !== 'closed').length;
-    const max = this.#o.maxChannels;
-    // One channel is held back so a make-before-break rotation never exceeds the cap.
-    const steady = max > 1 ? max - 1 : max;
-    const slots = Math.max(0, Math.min(steady - rotatingPrimaries, max - others));
+    const slots = packingSlots({
+      held: all.length,
+      accepting: accepting.length,
+      rotating: all.filter((c) => c.successor && c.state !== 'closed').length,
+      maxChannels: this.#o.maxChannels,
+    });
     const plan = planPacking(
       accepting.map((c) => ({ id: String(c.n), topics: c.desired.size })),
       topics,
@@ -132,14 +130,14 @@ export class UpstreamPool implements TopicSource {
       if (!adds) continue;
       for (const t of adds) {
         ch.desired.add(t);
-        this.#home.set(t, ch);
+        this.#homes.place(t, ch);
       }
       if (ch.state === 'live') void this.#sync.run(ch);
     }
     for (const list of plan.fresh) {
       const ch = new PoolChannel(list);
       this.#channels.add(ch);
-      for (const t of list) this.#home.set(t, ch);
+      for (const t of list) this.#homes.place(t, ch);
       void this.#open(ch);
     }
     for (const t of plan.refused) {
@@ -251,24 +249,14 @@ export class UpstreamPool implements TopicSource {
 
   /** All of `ch`'s desired topics are confirmed on a live socket. */
   #synced(ch: PoolChannel): void {
-    const lost = ch.lost;
-    if (!lost) return;
-    ch.lost = undefined;
-    const topics = [...lost.topics].filter((t) => this.#home.get(t) === ch && ch.confirmed.has(t));
-    if (topics.length) this.#o.sink.gap(topics, lost.reason.startsWith('rotation') ? 'upstream-rotated' : 'upstream-reconnected', lost.since);
-    this.#o.onEvent?.({ kind: 'channel-recovered', channel: ch.label, platformId: ch.info?.id ?? '', gapTopics: topics.length });
+    if (!ch.lost) return;
+    const gapTopics = this.#homes.recovered(ch);
+    this.#o.onEvent?.({ kind: 'channel-recovered', channel: ch.label, platformId: ch.info?.id ?? '', gapTopics });
   }
 
   /** Make-before-break step 3: the successor's topics become home there. */
   #switch(old: PoolChannel, succ: PoolChannel, why: string): void {
-    for (const t of succ.desired) this.#home.set(t, succ);
-    succ.replacing = undefined;
-    old.successor = undefined;
-    for (const t of succ.confirmed) this.#announce(succ, t);
-    if (old.lost) {
-      const topics = [...old.lost.topics].filter((t) => succ.confirmed.has(t));
-      if (topics.length) this.#o.sink.gap(topics, 'upstream-rotated', old.lost.since);
-    }
+    this.#homes.switchTo(old, succ);
     this.stats.rotations++;
     this.#o.onEvent?.({ kind: 'rotated', from: old.label, to: succ.label, why });
     this.#o.logger.info('relay upstream channel rotated', { from: old.label, to: succ.label, why, topics: succ.desired.size });
@@ -279,22 +267,6 @@ export class UpstreamPool implements TopicSource {
   /** Queues a make-before-break rotation of every channel (ops and tests). */
   rotate(why = 'requested'): void {
     this.#rotations.requestAll(why);
-  }
-
-  #announce(ch: PoolChannel, topic: string): void {
-    if (this.#home.get(topic) !== ch || this.#live.has(topic)) return;
-    this.#live.add(topic);
-    this.#o.sink.topicLive(topic);
-  }
-
-  #refuseTopic(topic: string, reason: RejectReason): void {
-    for (const ch of this.#channels) {
-      ch.desired.delete(topic);
-      ch.confirmed.delete(topic);
-    }
-    const had = this.#home.delete(topic);
-    this.#live.delete(topic);
-    if (had) this.#o.sink.topicRefused(topic, reason);
   }
 
   /**
@@ -325,7 +297,7 @@ export class UpstreamPool implements TopicSource {
     ch.lastSeen = this.#o.clock.now();
     const kind = handleEnvelope(text, {
       arrivedAt: performance.now(),
-      isHome: (topic) => this.#home.get(topic) === ch,
+      isHome: (topic) => this.#homes.isHome(topic, ch),
       firstSight: (key) => this.#recent.add(key),
       pong: () => {
         for (const w of ch.pongWaiters.splice(0)) w();
@@ -388,7 +360,7 @@ export class UpstreamPool implements TopicSource {
       channels: held,
       closingChannels: this.#channels.size - held,
       liveChannels: live,
-      topics: this.#home.size,
+      topics: this.#homes.size,
       pendingTopics: this.#pending.size,
       subscribeCalls: this.#sync.calls,
       ...this.stats,

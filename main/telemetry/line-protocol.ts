@@ -113,6 +113,7 @@ function escapeName(s: string, what: string, key: string | undefined, special: R
 }
 
 const MEASUREMENT_SPECIAL = /[, ]/g;
+const HIGH = /[\uD800-\uFFFF]/;
 const KEY_SPECIAL = /[,= ]/g;
 
 export function escapeMeasurement(name: string): string {
@@ -123,12 +124,30 @@ export function escapeMeasurement(name: string): string {
   return escapeName(name, 'measurement', undefined, MEASUREMENT_SPECIAL);
 }
 
-/** Tag keys and field keys. `time` is refused: InfluxDB drops or rejects it. */
-export function escapeKey(key: string, kind: 'tag key' | 'field key'): string {
+// Keys come from a small fixed set (the point builders), so what encoding needs to know about
+// each is remembered: its escaped form, and whether it sorts differently as UTF-8 (see sortedKeys).
+// Bounded, because write() accepts any keys; only keys that encoded cleanly are kept.
+interface KeyInfo {
+  escaped: string;
+  high: boolean;
+}
+const keyInfos = new Map<string, KeyInfo>();
+
+function keyInfo(key: string, kind: 'tag key' | 'field key'): KeyInfo {
+  const known = keyInfos.get(key);
+  if (known !== undefined) return known;
   if (key === 'time') {
     throw new LineProtocolError('LP_RESERVED_KEY', kind, '"time" is reserved', 'rename the key; InfluxDB reserves "time"');
   }
-  return escapeName(key, kind, undefined, KEY_SPECIAL);
+  const info = { escaped: escapeName(key, kind, undefined, KEY_SPECIAL), high: HIGH.test(key) };
+  if (keyInfos.size >= 4096) keyInfos.clear();
+  keyInfos.set(key, info);
+  return info;
+}
+
+/** Tag keys and field keys. `time` is refused: InfluxDB drops or rejects it. */
+export function escapeKey(key: string, kind: 'tag key' | 'field key'): string {
+  return keyInfo(key, kind).escaped;
 }
 
 export function escapeTagValue(value: string, key = '?'): string {
@@ -140,16 +159,6 @@ export function escapeStringField(value: string, key = '?'): string {
   if (!STRING_ATTENTION.test(value)) return value;
   checkText(value, `string field ${key}`);
   return value.replace(/["\\]/g, '\\$&');
-}
-
-export function normalizeField(input: FieldInput): FieldValue {
-  switch (typeof input) {
-    case 'number': return { type: 'float', value: input };
-    case 'bigint': return { type: 'integer', value: input };
-    case 'boolean': return { type: 'boolean', value: input };
-    case 'string': return { type: 'string', value: input };
-    default: return input;
-  }
 }
 
 export function formatFieldValue(input: FieldInput, key = '?'): string {
@@ -185,14 +194,13 @@ export function formatFieldValue(input: FieldInput, key = '?'): string {
  * recommends. UTF-16 order is the same unless a surrogate pair meets a character from U+E000 up,
  * so the slower byte comparison is only needed when such characters appear.
  */
-const HIGH = /[\uD800-\uFFFF]/;
-function sortedKeys(o: object): string[] {
+function sortedKeys(o: object, kind: 'tag key' | 'field key'): string[] {
   const keys = Object.keys(o);
   if (keys.length < 2) return keys;
   let ordered = true;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
-    if (HIGH.test(k)) return keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    if (keyInfo(k, kind).high) return keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     if (i > 0 && (keys[i - 1] as string) > k) ordered = false;
   }
   // Objects built in key order (as points.ts does) skip the sort.
@@ -204,14 +212,14 @@ export function encodePoint(p: Point): string {
   // Plain concatenation measured fastest here (V8 builds a rope and flattens it once on encoding).
   let line = escapeMeasurement(p.measurement);
   if (p.tags) {
-    for (const k of sortedKeys(p.tags)) {
+    for (const k of sortedKeys(p.tags, 'tag key')) {
       const v = p.tags[k];
       if (v === undefined || v === '') continue;
       line += ',' + escapeKey(k, 'tag key') + '=' + escapeTagValue(v, k);
     }
   }
   let sep = ' ';
-  for (const k of sortedKeys(p.fields)) {
+  for (const k of sortedKeys(p.fields, 'field key')) {
     const v = p.fields[k];
     if (v === undefined) continue;
     line += sep + escapeKey(k, 'field key') + '=' + formatFieldValue(v, k);

@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineBatch, LineBatchBuilder } from './line-batch.ts';
-import { completePrefix, parseRecords } from './spool-record.ts';
+import { completePrefix, nextRecord, type RecordView } from './spool-record.ts';
 import type { SpoolPosition } from './spool-state.ts';
 
 export interface Segment {
@@ -50,11 +50,15 @@ export async function readRecords(dir: string, segments: readonly Segment[], fro
   const collect = limits.collect ?? true;
   const builder = collect ? new LineBatchBuilder() : undefined;
   const r: ReadResult = { records: LineBatch.empty(), count: 0, ends: [], end: { ...from }, bytes: 0, corrupt: 0 };
+
+  const rec: RecordView = { ok: false, lineStart: 0, lineEnd: 0, end: 0 };
+  let endSeg = from.segment;
+  let endOff = from.offset;
   const done = () => {
+    r.end = { segment: endSeg, offset: endOff };
     if (builder) r.records = builder.build();
     return r;
   };
-
   for (const seg of segments) {
     if (seg.id < from.segment) continue;
     let off = seg.id === from.segment ? from.offset : 0;
@@ -71,32 +75,34 @@ export async function readRecords(dir: string, segments: readonly Segment[], fro
           if (bytesRead === 0) break;
           got += bytesRead;
         }
-        const entries = parseRecords(buf.subarray(0, got));
-        if (entries.length === 0) {
+        const view = got < len ? buf.subarray(0, got) : buf;
+        // Records are parsed (and checksummed) one at a time, only as far as the limits reach.
+        let pos = 0;
+        while (nextRecord(view, pos, rec)) {
+          const size = rec.end - pos;
+          if (rec.ok) {
+            if (r.count >= maxRecords) return done();
+            if (r.count > 0 && r.bytes + size > maxBytes) return done();
+          }
+          r.bytes += size;
+          endSeg = seg.id;
+          endOff = off + rec.end;
+          if (!rec.ok) r.corrupt++;
+          else {
+            r.count++;
+            builder?.add(view, rec.lineStart, rec.lineEnd);
+            if (limits.withEnds) r.ends.push({ segment: endSeg, offset: endOff });
+          }
+          pos = rec.end;
+          if (r.bytes >= freeBytes) return done();
+        }
+        if (pos === 0) {
           // One record longer than the window: widen it, unless this is the end of the data.
           if (off + got >= seg.size || got < len) break;
           chunk *= 2;
           continue;
         }
-        let prev = 0;
-        for (const e of entries) {
-          const size = e.end - prev;
-          if (e.ok) {
-            if (r.count >= maxRecords) return done();
-            if (r.count > 0 && r.bytes + size > maxBytes) return done();
-          }
-          r.bytes += size;
-          r.end = { segment: seg.id, offset: off + e.end };
-          if (!e.ok) r.corrupt++;
-          else {
-            r.count++;
-            builder?.add(buf, e.lineStart, e.lineEnd);
-            if (limits.withEnds) r.ends.push(r.end);
-          }
-          prev = e.end;
-          if (r.bytes >= freeBytes) return done();
-        }
-        off += prev;
+        off += pos;
       }
     } finally {
       await fh.close();

@@ -38,40 +38,47 @@ export function encodeRecords(lines: readonly string[]): { buf: Buffer; sizes: n
   return { buf, sizes, lineStarts };
 }
 
-export function encodeRecord(line: string): Buffer {
-  return encodeRecords([line]).buf;
-}
-
-export interface ParsedEntry {
+/** Where one record sits in a buffer; filled in place by `nextRecord` (no allocation per record). */
+export interface RecordView {
   /** False when the record failed its checksum or header check (it is skipped). */
   ok: boolean;
-  /** The line's bytes are [lineStart, lineEnd) of the parsed buffer. */
+  /** The line's bytes are [lineStart, lineEnd) of the buffer. */
   lineStart: number;
   lineEnd: number;
   /** Byte offset just past this record's newline. */
   end: number;
 }
 
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
 function valid(buf: Buffer, start: number, nl: number): boolean {
   if (nl - start < HEADER + 1 || buf[start + 8] !== SP) return false;
-  const hex = buf.toString('latin1', start, start + 8);
-  if (!/^[0-9a-f]{8}$/.test(hex)) return false;
-  return crc32(buf.subarray(start + HEADER, nl)) === parseInt(hex, 16);
+  let want = 0;
+  for (let i = 0; i < 8; i++) {
+    const d = hexDigit(buf[start + i] as number);
+    if (d < 0) return false;
+    want = want * 16 + d;
+  }
+  return crc32(buf.subarray(start + HEADER, nl)) === want;
 }
 
 /**
- * Every complete (newline-terminated) record in `buf`, valid or not. Never throws on garbage:
- * bytes after the last newline are not parsed (a torn tail, or a record cut by the read window).
+ * Reads the record starting at `pos` into `out`; false when no complete (newline-terminated)
+ * record starts there (the end of the data, a torn tail, or a record cut by the read window).
+ * Never throws on garbage: a damaged record comes back with `ok` false.
  */
-export function parseRecords(buf: Buffer): ParsedEntry[] {
-  const out: ParsedEntry[] = [];
-  let pos = 0;
-  for (;;) {
-    const nl = buf.indexOf(NL, pos);
-    if (nl < 0) return out;
-    out.push({ ok: valid(buf, pos, nl), lineStart: pos + HEADER, lineEnd: nl, end: nl + 1 });
-    pos = nl + 1;
-  }
+export function nextRecord(buf: Buffer, pos: number, out: RecordView): boolean {
+  const nl = buf.indexOf(NL, pos);
+  if (nl < 0) return false;
+  out.ok = valid(buf, pos, nl);
+  out.lineStart = pos + HEADER;
+  out.lineEnd = nl;
+  out.end = nl + 1;
+  return true;
 }
 
 /** Length of the prefix of `buf` that ends with a newline (0 when there is none). */

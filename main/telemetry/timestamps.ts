@@ -33,8 +33,3 @@ export class NanoTimestamps {
     return this.#last;
   }
 }
-
-/** Unix milliseconds to nanoseconds, for points that carry their own time. */
-export function msToNs(ms: number): bigint {
-  return BigInt(Math.floor(ms)) * NS_PER_MS;
-}

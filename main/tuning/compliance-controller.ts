@@ -24,6 +24,7 @@ import { clamp, type Controller, type ControllerDecision, type ControllerInput }
 import {
   abandonExcess,
   afterCut,
+  answerSurge,
   cutFor,
   DEFAULT_EMERGENCY_CUT_OPTIONS,
   dropCutFor,
@@ -70,6 +71,8 @@ export interface ComplianceOptions {
   volumeMargin: number;
   /** Gain of the cumulative-budget term on the setpoint. */
   budgetGain: number;
+  /** The budget term raises the setpoint by at most this share of the gap to the ceiling. */
+  budgetCapShare: number;
   /** Day counts enter the budget and the ceiling only after this many live answers. */
   dayMinLive: number;
   /** Cut when the day's cumulative rate is within this margin of the ceiling. */
@@ -78,6 +81,12 @@ export interface ComplianceOptions {
   windowStaleBelow: number;
   /** Cut by the full step while the fresh rolling window runs at or above this (stability guard). */
   windowCutPct: number;
+  /** A fresh rolling window this far above the ceiling (points) stops rises. */
+  windowHoldAbovePct: number;
+  /** Gain of the rolling-window budget on the setpoint (0: off). */
+  windowBudgetGain: number;
+  /** The window budget never lowers the setpoint below this share of it. */
+  windowBudgetFloor: number;
   /** Cold-start ramp per cycle (fraction) until the day has `rampUntilAbandons` abandons. */
   rampStep: number;
   rampUntilAbandons: number;
@@ -105,10 +114,14 @@ export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.fr
   minLive: 5,
   volumeMargin: 1.0,
   budgetGain: 1.0,
+  budgetCapShare: 0.6,
   dayMinLive: 75,
   dayMarginPct: 0.3,
   windowStaleBelow: 0.05,
   windowCutPct: 5.5,
+  windowHoldAbovePct: 0,
+  windowBudgetGain: 0,
+  windowBudgetFloor: 0.5,
   rampStep: 0.02,
   rampUntilAbandons: 1,
   loadModel: DEFAULT_LOAD_MODEL_OPTIONS,
@@ -156,7 +169,7 @@ type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel
 export function validateComplianceOptions(o: ComplianceOptions): void {
   const positive: NumericOption[] = ['setpointPct', 'ceilingPct', 'maxStep', 'taperBandPct', 'priorLive'];
   for (const k of positive) if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be a positive number, got ${o[k]}`);
-  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
+  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'budgetCapShare', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'windowHoldAbovePct', 'windowBudgetGain', 'windowBudgetFloor', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
   for (const k of nonNegative) if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be ≥ 0, got ${o[k]}`);
   if (o.setpointPct >= o.ceilingPct) throw new RangeError('setpointPct must be below ceilingPct');
   if (o.maxStep >= 1) throw new RangeError('maxStep must be below 1 (a fraction of the value)');
@@ -200,12 +213,10 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       let shift = state.shift;
       let loadScale = state.loadScale;
       let detected = 0;
-      let shiftZ = 0;
       if (o.answerShift) {
         const r = updateAnswerShift(shift, signals.last.attempts, signals.last.connects, o.answerShift);
         shift = r.state;
         detected = r.shift;
-        shiftZ = r.z;
         pending += r.shift;
         loadScale = r.scale;
       }
@@ -240,7 +251,13 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       if (dayPct !== undefined) {
         const weight = Math.min(1, signals.day.live / (4 * o.dayMinLive));
         sp += o.budgetGain * weight * (base - dayPct);
-        sp = Math.min(base + 0.6 * (o.ceilingPct - base), Math.max(0.5 * base, sp));
+        sp = Math.min(base + o.budgetCapShare * (o.ceilingPct - base), Math.max(0.5 * base, sp));
+      }
+      // The rolling window as a constraint: abandons the last 30 minutes already spent above the
+      // setpoint are repaid in the rest of the window, fresh or stale, so an early cluster is not
+      // joined by ordinary abandons before it leaves the window.
+      if (o.windowBudgetGain > 0 && signals.window.live >= o.dayMinLive && windowPct > o.ceilingPct) {
+        sp = Math.min(sp, Math.max(o.windowBudgetFloor * base, base - o.windowBudgetGain * (windowPct - o.ceilingPct)));
       }
       const e = Math.max(-o.errorCap, Math.min(o.errorCap, Math.log(sp / estimate)));
 
@@ -248,7 +265,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       let taper = Math.max(0, Math.min(1, (o.ceilingPct - worst) / o.taperBandPct));
       const dayHot = dayPct !== undefined && dayPct >= o.ceilingPct - o.dayMarginPct;
       const windowFresh = Math.exp(u0 + pending) * loadScale >= (1 - o.windowStaleBelow) * loadAvg;
-      const windowHot = windowPct >= o.ceilingPct && windowFresh;
+      const windowHot = windowPct >= o.ceilingPct + o.windowHoldAbovePct && windowFresh;
       const holding = emergency.holdSec > 0;
       if (dayHot || windowHot || holding) taper = 0;
       const upCap = Math.log(1 + o.maxStep * taper);
@@ -301,14 +318,16 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
           cut = dropCutFor(drop.share, o.maxStep, em);
           emergencyTrigger = 4;
         }
-        if (detected < 0 && shiftZ >= em.answerZ && du + pending < Math.min(cut, downMax)) {
-          // The rest of a strong rise's inverse step lands now instead of over several cycles.
-          cut = du + pending;
-          pending = 0;
+        const surge = answerSurge(state.shift.pRef, signals.last, em);
+        if (surge < cut) {
+          cut = surge;
           emergencyTrigger = 2;
         }
+        // The cut includes any feed-forward still pending (it answers the same change).
+        cut = Math.min(cut, du + pending);
         if (emergencyTrigger > 0 && cut < du) {
           du = Math.max(Math.log(1 - em.maxCut), cut);
+          pending = 0;
           reason = emergencyTrigger === 2 ? 'emergency-cut+answer-shift' : emergencyTrigger === 4 ? 'emergency-cut+throughput' : 'emergency-cut';
           emergency = afterCut(emergency, em, emergencyTrigger === 4);
         } else {

@@ -33,8 +33,10 @@ export interface EmergencyCutOptions {
   elasticity: number;
   /** After a cut, the value does not rise for this long (s). */
   holdSec: number;
-  /** An answer-rate rise detected at z ≥ this is applied in full at once. */
-  answerZ: number;
+  /** Answer surge: one cycle's connect ratio at z ≥ this over the reference, with abandons… */
+  surgeZ: number;
+  /** …at least this many in the same cycle. */
+  surgeMinAbandons: number;
   /** Throughput test: look-back (s), and the half-life of its reference rate (min). */
   dropHorizonSec: number;
   dropHalfLifeMin: number;
@@ -43,8 +45,8 @@ export interface EmergencyCutOptions {
   /** Fire when live answers fall below this share of the reference, at one-sided level `dropAlpha`. */
   dropRatio: number;
   dropAlpha: number;
-  /** Not a team change when the connect ratio fell by more than this share (the answer rate fell). */
-  dropMaxAnswerFall: number;
+  /** Not a team change when the connect ratio is down at z ≤ −this (the answer rate fell). */
+  dropAnswerFallZ: number;
   /** Exponent of the cut on a throughput drop: value × (live share)^exponent. */
   dropExponent: number;
 }
@@ -57,13 +59,14 @@ export const DEFAULT_EMERGENCY_CUT_OPTIONS: Readonly<EmergencyCutOptions> = Obje
   maxCut: 0.4,
   elasticity: 3,
   holdSec: 300,
-  answerZ: 4,
+  surgeZ: 5,
+  surgeMinAbandons: 1,
   dropHorizonSec: 240,
   dropHalfLifeMin: 30,
   dropWarmupMin: 20,
   dropRatio: 0.7,
   dropAlpha: 0.002,
-  dropMaxAnswerFall: 0.15,
+  dropAnswerFallZ: 1.5,
   dropExponent: 0.6,
 });
 
@@ -104,7 +107,7 @@ export function validateEmergencyOptions(o: EmergencyCutOptions, maxStep: number
   if (!(o.horizonsSec.length > 0) || !o.horizonsSec.every((h) => h > 0 && Number.isFinite(h))) throw new RangeError('emergency horizonsSec must be positive numbers');
   if (!(o.alpha > 0 && o.alpha < 1)) throw new RangeError(`emergency alpha must be in (0, 1), got ${o.alpha}`);
   if (!(o.maxCut > maxStep && o.maxCut < 1)) throw new RangeError(`emergency maxCut must be in (maxStep, 1), got ${o.maxCut}`);
-  for (const k of ['minAbandons', 'priorLive', 'elasticity', 'holdSec', 'answerZ', 'dropHorizonSec', 'dropHalfLifeMin', 'dropWarmupMin', 'dropRatio', 'dropAlpha', 'dropMaxAnswerFall', 'dropExponent'] as const) {
+  for (const k of ['minAbandons', 'priorLive', 'elasticity', 'holdSec', 'surgeZ', 'surgeMinAbandons', 'dropHorizonSec', 'dropHalfLifeMin', 'dropWarmupMin', 'dropRatio', 'dropAlpha', 'dropAnswerFallZ', 'dropExponent'] as const) {
     if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`emergency ${k} must be ≥ 0, got ${o[k]}`);
   }
   if (!(o.elasticity > 0)) throw new RangeError('emergency elasticity must be > 0');
@@ -203,9 +206,12 @@ export function throughputDrop(s: EmergencyState, o: EmergencyCutOptions): Throu
   if (r.age < o.dropWarmupMin * 60 || !(r.sec > 0) || h.span < o.dropHorizonSec || !(r.live > 0)) return none;
   const expected = (r.live / r.sec) * h.span;
   const share = h.live / expected;
-  const refRatio = r.attempts > 0 ? r.connects / r.attempts : undefined;
-  const ratio = h.attempts > 0 ? h.connects / h.attempts : undefined;
-  if (refRatio !== undefined && ratio !== undefined && ratio < (1 - o.dropMaxAnswerFall) * refRatio) return { share, p: 1, fire: false };
+  // Even weak evidence that the connect ratio fell vetoes: the cut would go the wrong way.
+  const pRef = r.attempts > 0 ? r.connects / r.attempts : 0;
+  if (h.attempts > 0 && pRef > 0 && pRef < 1) {
+    const z = (h.connects - h.attempts * pRef) / Math.sqrt(h.attempts * pRef * (1 - pRef));
+    if (z <= -o.dropAnswerFallZ) return { share, p: 1, fire: false };
+  }
   const p = 1 - poissonUpperTail(h.live + 1, expected);
   return { share, p, fire: share < o.dropRatio && p < o.dropAlpha };
 }
@@ -214,6 +220,19 @@ export function throughputDrop(s: EmergencyState, o: EmergencyCutOptions): Throu
 export function dropCutFor(share: number, maxStep: number, o: EmergencyCutOptions): number {
   const wanted = o.dropExponent * Math.log(Math.max(1e-3, share));
   return Math.max(Math.log(1 - o.maxCut), Math.min(Math.log(1 - maxStep), wanted));
+}
+
+/**
+ * Answer surge: the cycle just ended connected far more of its dials than the reference answer
+ * rate allows (z ≥ `surgeZ`) and already dropped calls. The answer rate jumped and every line now
+ * ringing was dialed for the old one; the detector in answer-shift.ts needs a few cycles to
+ * confirm. Log step: the inverse of the surge, between the normal step and `maxCut`; 0 if none.
+ */
+export function answerSurge(pRef: number | undefined, last: CycleCounts, o: EmergencyCutOptions): number {
+  if (pRef === undefined || !(pRef > 0 && pRef < 1) || !(last.attempts > 0) || last.abandoned < Math.max(1, o.surgeMinAbandons)) return 0;
+  const z = (last.connects - last.attempts * pRef) / Math.sqrt(last.attempts * pRef * (1 - pRef));
+  if (!(z >= o.surgeZ)) return 0;
+  return Math.max(Math.log(1 - o.maxCut), Math.log(pRef / (last.connects / last.attempts)));
 }
 
 /**

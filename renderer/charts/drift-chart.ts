@@ -47,38 +47,46 @@ export interface DriftChartOptions {
   now?: () => number;
 }
 
-const bands = new WeakMap<Chart, { band: DriftBand; theme: ChartTheme }>();
+interface BandConfig {
+  band: DriftBand;
+  theme: ChartTheme;
+}
 
-/** Draws the abandon target band (setpoint → ceiling) and a dashed ceiling line with its label. */
-const bandPlugin: Plugin<'line'> = {
-  id: 'pacekeeperAbandonBand',
-  beforeDatasetsDraw(chart) {
-    const cfg = bands.get(chart);
-    const y = chart.scales.yAbandon;
-    if (!cfg || !y) return;
-    const { left, right, top: areaTop, bottom: areaBottom } = chart.chartArea;
-    const clamp = (v: number) => Math.min(areaBottom, Math.max(areaTop, v));
-    const top = clamp(y.getPixelForValue(cfg.band.ceilingPct));
-    const bottom = clamp(y.getPixelForValue(cfg.band.setpointPct));
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.fillStyle = cfg.theme.band;
-    ctx.fillRect(left, top, right - left, bottom - top);
-    ctx.strokeStyle = cfg.theme.ceiling;
-    ctx.lineWidth = 1.5;
-    ctx.setLineDash([6, 4]);
-    ctx.beginPath();
-    ctx.moveTo(left, top);
-    ctx.lineTo(right, top);
-    ctx.stroke();
-    ctx.fillStyle = cfg.theme.ceiling;
-    ctx.font = `11px ${cfg.theme.font}`;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(`${cfg.band.ceilingPct}% abandon ceiling`, right - 4, top - 2);
-    ctx.restore();
-  },
-};
+/**
+ * Draws the abandon target band (setpoint → ceiling) and a dashed ceiling line with its label.
+ * One instance per chart, reading the chart's current band through `get`.
+ */
+function bandPlugin(get: () => BandConfig): Plugin<'line'> {
+  return {
+    id: 'pacekeeperAbandonBand',
+    beforeDatasetsDraw(chart) {
+      const cfg = get();
+      const y = chart.scales.yAbandon;
+      if (!y) return;
+      const { left, right, top: areaTop, bottom: areaBottom } = chart.chartArea;
+      const clamp = (v: number) => Math.min(areaBottom, Math.max(areaTop, v));
+      const top = clamp(y.getPixelForValue(cfg.band.ceilingPct));
+      const bottom = clamp(y.getPixelForValue(cfg.band.setpointPct));
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.fillStyle = cfg.theme.band;
+      ctx.fillRect(left, top, right - left, bottom - top);
+      ctx.strokeStyle = cfg.theme.ceiling;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(left, top);
+      ctx.lineTo(right, top);
+      ctx.stroke();
+      ctx.fillStyle = cfg.theme.ceiling;
+      ctx.font = `11px ${cfg.theme.font}`;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(`${cfg.band.ceilingPct}% abandon ceiling`, right - 4, top - 2);
+      ctx.restore();
+    },
+  };
+}
 
 export class DriftChart {
   readonly #chart: Chart<'line', XY[]>;
@@ -101,7 +109,6 @@ export class DriftChart {
       now: opts.now ?? (() => Date.now()),
     };
     this.#chart = new Chart(canvas, this.#config());
-    bands.set(this.#chart as unknown as Chart, { band: this.#band, theme: this.#theme });
   }
 
   /** Newly arrived points: drawn on the next frame (baseline: now, in full). */
@@ -124,14 +131,12 @@ export class DriftChart {
     const b = this.#band;
     if (b.setpointPct === band.setpointPct && b.ceilingPct === band.ceilingPct && b.min === band.min && b.max === band.max) return;
     this.#band = band;
-    bands.set(this.#chart as unknown as Chart, { band, theme: this.#theme });
     this.#applyScales();
     this.invalidate();
   }
 
   setTheme(theme: ChartTheme): void {
     this.#theme = theme;
-    bands.set(this.#chart as unknown as Chart, { band: this.#band, theme });
     const [a, r, ab] = this.#chart.data.datasets;
     if (a) a.borderColor = theme.applied;
     if (r) r.borderColor = theme.recommended;
@@ -150,7 +155,6 @@ export class DriftChart {
 
   destroy(): void {
     this.#o.scheduler.cancel(this);
-    bands.delete(this.#chart as unknown as Chart);
     this.#chart.destroy();
   }
 
@@ -206,7 +210,7 @@ export class DriftChart {
           { label: 'Abandon % (window)', data: data(this.#series.abandon), yAxisID: 'yAbandon', borderColor: t.abandon, borderWidth: 1.25, borderDash: [2, 2] },
         ],
       },
-      plugins: [bandPlugin],
+      plugins: [bandPlugin(() => ({ band: this.#band, theme: this.#theme }))],
       options: {
         animation: false,
         // Shared, already sorted {x, y} arrays: nothing to parse or normalise.

@@ -30,7 +30,8 @@ export class CampaignCard {
       window: h('meter', { attrs: { min: 0, 'aria-label': 'Abandon rate over the window' } }),
       day: h('meter', { attrs: { min: 0, 'aria-label': 'Abandon rate over the day' } }),
     };
-    const row = (label: string, ...value: (HTMLElement | string)[]) => [h('dt', { text: label }), h('dd', {}, ...value)];
+    const row = (label: string | HTMLElement, ...value: (HTMLElement | string)[]) => [h('dt', {}, label), h('dd', {}, ...value)];
+    const named = (label: string, apiField: string) => h('span', {}, label, h('code', { class: 'api-field', text: apiField }));
     this.#controls = new OverrideControls(campaign, ctx);
 
     this.element = h(
@@ -45,9 +46,16 @@ export class CampaignCard {
       h(
         'dl',
         { class: 'metrics' },
-        ...row('Pacing value (maxCallsPerAgentDecimal)', field('current', 'value big'), h('span', { class: 'unit', text: ' applied → ' }), field('recommended', 'value big'), h('span', { class: 'unit', text: ' recommended' })),
-        ...row('Bounds and controller', field('bounds')),
-        ...row('Platform pacer (adjustedCallsPerAgent)', field('platformPacing')),
+        ...row(
+          named('Pacing value', 'maxCallsPerAgentDecimal'),
+          field('current', 'value big'),
+          h('span', { class: 'unit', text: ' applied → ' }),
+          field('recommended', 'value big'),
+          h('span', { class: 'unit', text: ' recommended' }),
+          h('br'),
+          field('bounds', 'detail'),
+        ),
+        ...row(named('Platform pacer', 'adjustedCallsPerAgent'), field('platformPacing')),
         ...row('Connect ratio', field('connectRatio')),
         ...row('Abandon, window', field('abandonWindow'), ' ', this.#meters.window, ' ', field('abandonWindowLevel', 'level')),
         ...row('Abandon, today', field('abandonDay'), ' ', this.#meters.day, ' ', field('abandonDayLevel', 'level')),
@@ -70,7 +78,7 @@ export class CampaignCard {
     set('dialingMode', c.dialingMode);
     set('current', fmtNumber(c.current));
     set('recommended', fmtNumber(c.recommended));
-    set('bounds', `${fmtNumber(c.min)}–${fmtNumber(c.max)} · ${c.controller} controller`);
+    set('bounds', `Bounds ${fmtNumber(c.min)}–${fmtNumber(c.max)} · ${c.controller} controller`);
     set('platformPacing', fmtNumber(c.platformPacing));
     set('connectRatio', fmtRatio(c.connectRatio));
     this.#abandon('window', 'abandonWindow', c.abandonWindowPct, c);

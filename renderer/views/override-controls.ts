@@ -147,6 +147,8 @@ export class OverrideControls {
     if (this.#busy) return;
     const ok = await this.#ctx.confirm({ title: `${confirmLabel}?`, message, confirmLabel });
     if (!ok) return;
+    // Disabling the controls while the command runs drops focus to <body>; give it back after.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     this.#busy = true;
     this.#setDisabled();
     this.#show('pending', `Sending ${command.action}…`);
@@ -156,7 +158,10 @@ export class OverrideControls {
     } finally {
       this.#busy = false;
       this.#setDisabled();
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (lost && focused?.isConnected && !(focused as HTMLButtonElement).disabled) focused.focus();
     }
+    this.#ctx.refresh();
     if (!result.ok) {
       const e = result.error;
       const fields = e.fields?.length ? ` (${e.fields.map((f) => `${f.path}: ${f.message}`).join('; ')})` : '';

@@ -23,6 +23,8 @@ export interface ViewContext {
   confirm: Confirm;
   notices: Notices;
   now: () => number;
+  /** Re-reads core's state now (after a command), rather than waiting for the next state event. */
+  refresh(): void;
 }
 
 export interface View {

@@ -28,6 +28,7 @@ after(async () => {
 });
 
 function inputs(o: { proxy?: string; user?: string; password?: string; ca?: 'corp' | 'missing'; clientId?: boolean } = {}): DoctorInputs {
+  capture.secret(o.password);
   return {
     apiBaseUrl: fx.sim.url,
     ...(o.clientId === false ? {} : { clientId: fx.sim.clientId }),
@@ -169,7 +170,8 @@ describe('pacekeeper doctor (CLI)', { skip }, () => {
   });
 
   test('a failing hop prints FAIL with its fix and exits 1; bad usage exits 2', async () => {
-    const r = await runCli(['--api-base-url', fx.sim.url, '--proxy', rig().squidTunnel, '--proxy-user', rig().squidUser.username, '--ca', fx.sim.caPem as string, '--proxy-loopback'], { PACEKEEPER_PROXY_PASSWORD: 'not it' });
+    capture.secret('not the password');
+    const r = await runCli(['--api-base-url', fx.sim.url, '--proxy', rig().squidTunnel, '--proxy-user', rig().squidUser.username, '--ca', fx.sim.caPem as string, '--proxy-loopback'], { PACEKEEPER_PROXY_PASSWORD: 'not the password' });
     capture.record('cli fail stdout', r.stdout);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^FAIL connect /m);

@@ -93,6 +93,7 @@ test('a 401 from the API drops the token and the call is repeated once with a ne
 });
 
 test('a rotated client secret takes effect without a restart; a wrong one is a clear OAuthRejected', async () => {
+  capture.secret('not-the-secret');
   const secrets = new MapSecrets({ 'genesys.clientSecret': 'not-the-secret' });
   const tokens = source({ secret: secrets });
   await assert.rejects(tokens.getToken(), (e: unknown) => {

@@ -155,7 +155,14 @@ export async function startProxyRig(o: ProxyRigOptions): Promise<ProxyRig> {
   const [tunnel, bump, bumpWs, wsDeny, tiny, dead] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const url = (p: number) => `http://127.0.0.1:${p}`;
 
+  // If the test process dies without running its after() hooks, do not leave proxies behind.
+  const onExit = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+
   const stop = async () => {
+    process.off('exit', onExit);
     await Promise.all([
       ...children.map((c, i) => stopChild(c, i === 0 && want.has('squid') ? 'SIGINT' : 'SIGTERM')),
       new Promise<void>((resolve) => {

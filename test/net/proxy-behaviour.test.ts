@@ -216,6 +216,7 @@ describe('proxy behaviour', { skip }, () => {
 
   test('a rotated proxy password is picked up on the next 407 without a restart', async () => {
     const u = rig().squidUser;
+    capture.secret('an-old-password');
     const secrets = new MapSecrets({ 'proxy.password': 'an-old-password' });
     const net = await netFor({ proxyUrl: rig().squidTunnel, username: u.username, caPaths: [fx.sim.caPem as string], secrets, logger: capture.logger });
     try {

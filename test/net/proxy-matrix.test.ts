@@ -146,10 +146,9 @@ describe('proxy matrix', { skip }, () => {
         const cell = `${kind} × ${kind === 'direct' ? 'no proxy' : `${creds} creds`} × ${ca} CA`;
         test(cell, async () => {
           const { url, user } = proxyFor(kind);
-          const secrets = new MapSecrets({
-            'genesys.clientSecret': fx.sim.clientSecret,
-            ...(user && creds !== 'none' ? { 'proxy.password': creds === 'good' ? user.password : `wrong-${user.password.slice(2)}` } : {}),
-          });
+          const password = user && creds !== 'none' ? (creds === 'good' ? user.password : `wrong-${user.password.slice(2)}`) : undefined;
+          capture.secret(password); // a mistyped password is still a password
+          const secrets = new MapSecrets({ 'genesys.clientSecret': fx.sim.clientSecret, ...(password ? { 'proxy.password': password } : {}) });
           const caPaths = ca === 'corp' ? [fx.sim.caPem as string, (fx.rig as NonNullable<Fixture['rig']>).bumpCaPath] : [fx.sim.caPem as string];
           const net = await netFor({ ...(url ? { proxyUrl: url } : {}), ...(user && creds !== 'none' ? { username: user.username } : {}), caPaths, secrets, logger: capture.logger });
           // squid writes a CONNECT to its log when the tunnel closes: let earlier cells' lines land first.

@@ -60,7 +60,8 @@ test('no configured secret appears in any output of the net and genesys suites',
         resolve({ code, out });
       });
     });
-    assert.equal(child.code, 0, `the suites under capture must pass for the scan to mean anything:\n${child.out.slice(-3000)}`);
+    const failures = child.out.includes('✖ failing tests') ? child.out.slice(child.out.indexOf('✖ failing tests'), child.out.indexOf('✖ failing tests') + 6000) : child.out.slice(-3000);
+    assert.equal(child.code, 0, `the suites under capture must pass for the scan to mean anything:\n${failures}`);
 
     const names = readdirSync(dir);
     const outputs = new Map<string, string>([['test runner output', child.out]]);

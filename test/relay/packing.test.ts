@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { batches, fillTargetFor, planPacking } from '../../main/relay/packing.ts';
+import { batches, fillTargetFor, packingSlots, planPacking } from '../../main/relay/packing.ts';
 
 const topics = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `t${from + i}`);
 const limits = { perChannel: 1000, fillTarget: 800, maxChannels: 19 };
@@ -65,6 +65,16 @@ test('property: caps are never exceeded and every topic is placed once or refuse
       },
     ),
   );
+});
+
+test('one channel slot is held back for rotation; busy channels still count', () => {
+  assert.equal(packingSlots({ held: 0, accepting: 0, rotating: 0, maxChannels: 20 }), 19);
+  // A rotation in flight: old + successor hold two slots, and the old one takes no topics.
+  assert.equal(packingSlots({ held: 20, accepting: 18, rotating: 1, maxChannels: 20 }), 18);
+  // Two channels closing after a rotation still occupy the platform's cap.
+  assert.equal(packingSlots({ held: 20, accepting: 18, rotating: 0, maxChannels: 20 }), 18);
+  assert.equal(packingSlots({ held: 1, accepting: 0, rotating: 0, maxChannels: 1 }), 0, 'the only slot is still closing');
+  assert.equal(packingSlots({ held: 0, accepting: 0, rotating: 0, maxChannels: 1 }), 1, 'a single channel has no reserve');
 });
 
 test('batches split a list without losing order', () => {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -219,18 +221,30 @@ test('when the folder cannot be written, updates fail with SETTINGS_NOT_SAVED an
   assert.equal(store.get().genesys.region, 'us_east_1');
 });
 
+// Root ignores directory permissions, so as root the scenario runs in a child as `nobody`.
 const isRoot = process.getuid?.() === 0;
-test('a bad file that cannot be moved aside is never overwritten', { skip: isRoot ? 'root ignores directory permissions' : false }, (t) => {
+test('a bad file that cannot be moved aside is never overwritten', (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'settings.json');
   const content = JSON.stringify({ schemaVersion: 2, relay: { port: 'x' } });
   writeFileSync(path, content);
+  if (isRoot) {
+    chmodSync(path, 0o644);
+    chownSync(dir, 65534, 65534);
+  }
   chmodSync(dir, 0o500);
-  const store = open(dir);
-  assert.deepEqual(store.warnings.map((w) => w.code), ['SETTINGS_FILE_INVALID', 'SETTINGS_NOT_SAVED']);
-  assert.equal(store.update({ genesys: { region: 'eu_west_1' } }).ok, false);
+  const child = spawnSync(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', fileURLToPath(new URL('./fixtures/unmovable-file.ts', import.meta.url)), dir], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...(isRoot ? { uid: 65534, gid: 65534, cwd: '/' } : {}),
+  });
+  chmodSync(dir, 0o700); // so the temp dir can be removed
+  assert.equal(child.status, 0, child.stderr);
+  const r = JSON.parse(child.stdout) as { warnings: string[]; updateOk: boolean };
+  assert.deepEqual(r.warnings, ['SETTINGS_FILE_INVALID', 'SETTINGS_NOT_SAVED']);
+  assert.equal(r.updateOk, false);
   assert.equal(readFileSync(path, 'utf8'), content);
-  assert.equal(existsSync(`${path}.corrupt-20260105T080000Z`), false);
+  assert.deepEqual(readdirSync(dir), ['settings.json']);
 });
 
 test('the conf class is injectable (Electron passes electron-store the same way)', (t) => {

@@ -79,8 +79,13 @@ test('proxy_health points are sampled once a minute from the net layer health', 
   assert.equal(w.writer.health().backlogPoints, 0, 'nothing before the minute is up');
   await clock.advance(1_000);
   await clock.advance(60_000);
-  assert.equal(await w.writer.flush(), true);
-  const rows = await rig.rows('pace', 'proxy_health');
+  // The sampler's writes reach the spool a few event-loop turns after each timer fires.
+  let rows = await rig.rows('pace', 'proxy_health');
+  for (let i = 0; i < 100 && rows.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await w.writer.flush(), true);
+    rows = await rig.rows('pace', 'proxy_health');
+  }
   assert.equal(rows.length, 2, 'two minutes, one origin: two points');
   assert.equal(rows[0]?.origin, `127.0.0.1:${rig.port}`);
   assert.equal(rows[0]?.route, 'direct');
