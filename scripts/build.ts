@@ -2,9 +2,10 @@
 // (CommonJS, as Electron requires for sandboxed preloads), the renderer (browser ESM + static files)
 // and the CLI. Native and Electron modules stay external.
 import { build, type BuildOptions } from 'esbuild';
+import { buildRenderer } from './build-renderer.ts';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const watch = process.argv.includes('--watch');
 const outdir = 'dist';
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
@@ -21,15 +22,9 @@ if (existsSync('main/index.ts')) {
 if (existsSync('preload/index.ts')) {
   targets.push({ ...common, entryPoints: { 'preload/index': 'preload/index.ts' }, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'chrome130', external: ['electron'] });
 }
-if (existsSync('renderer/main.ts')) {
-  targets.push({ ...common, entryPoints: { 'renderer/app': 'renderer/main.ts' }, platform: 'browser', format: 'esm', target: 'chrome120', minify: !watch });
-}
-targets.push({ ...common, entryPoints: { cli: 'main/cli.ts' }, outExtension: { '.js': '.mjs' }, platform: 'node', format: 'esm', target: 'node22', external: nodeExternals, banner: { js: esmRequireShim } });
+// The CLI builds the dashboard on demand only from a source checkout; the bundle finds dist/renderer.
+targets.push({ ...common, entryPoints: { cli: 'main/cli.ts' }, outExtension: { '.js': '.mjs' }, platform: 'node', format: 'esm', target: 'node22', external: [...nodeExternals, 'esbuild', '../../scripts/build-renderer.ts'], banner: { js: esmRequireShim } });
 
-await Promise.all(targets.map((t) => build({ ...t, outdir })));
-
-for (const f of ['index.html', 'styles.css']) {
-  if (existsSync(`renderer/${f}`)) cpSync(`renderer/${f}`, `${outdir}/renderer/${f}`);
-}
+await Promise.all([...targets.map((t) => build({ ...t, outdir })), buildRenderer({ outdir: resolve(outdir, "renderer") })]);
 if (existsSync('assets')) cpSync('assets', `${outdir}/assets`, { recursive: true });
 console.log('build complete');

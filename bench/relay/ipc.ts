@@ -12,10 +12,24 @@ export interface Child {
 
 const NODE_ARGS = ['--experimental-strip-types', '--disable-warning=ExperimentalWarning'];
 
+/**
+ * The command line for a benchmark process: pinned to `cpu` (taskset) and, when `nice` is set,
+ * at that scheduling priority, so other work on a shared machine disturbs the measurement less.
+ * nice and taskset exec the program, so the spawned pid is the program's.
+ */
+export function placed(argv: string[], cpu: number | undefined, nice = 0): [string, string[]] {
+  const pinned = cpu === undefined ? argv : ['taskset', '-c', String(cpu), ...argv];
+  const full = nice !== 0 ? ['nice', '-n', String(nice), ...pinned] : pinned;
+  return [full[0] as string, full.slice(1)];
+}
+
+/** Process priority for every benchmark child (set once by the bench from --nice). */
+export const placement = { nice: 0 };
+
 /** Starts a TypeScript child pinned to `cpu` (taskset), with an IPC channel. */
 export function startChild(file: string, cpu: number | undefined, extraNodeArgs: string[] = [], env: Record<string, string> = {}): Child {
   const nodeArgs = [...NODE_ARGS, ...extraNodeArgs, file];
-  const [cmd, args] = cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]];
+  const [cmd, args] = placed([process.execPath, ...nodeArgs], cpu, placement.nice);
   const proc = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   let next = 0;
   const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();

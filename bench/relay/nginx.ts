@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { placed, placement } from './ipc.ts';
 
 export interface Nginx {
   port: number;
@@ -63,7 +64,8 @@ http {
 }
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
-  const proc = spawn('taskset', ['-c', String(cpu), 'nginx', '-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [cmd, args] = placed(['nginx', '-c', join(dir, 'nginx.conf'), '-p', dir], cpu, placement.nice);
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   // Wait until it answers.
   const deadline = Date.now() + 10_000;
   for (;;) {

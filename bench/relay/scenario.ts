@@ -16,7 +16,10 @@ export interface ScenarioOptions {
   warmupMs: number;
   measureMs: number;
   loadgens: number;
-  /** Relay only: repeat the last rate with every 20th client paused. */
+  /**
+   * Relay only: repeat the first (lowest) rate with every 20th client paused. At the lowest rate
+   * the box is not saturated, so a change in healthy p99 is the paused clients' doing.
+   */
   pausedRun: boolean;
   /** Relay only: SIGTERM at the end and time the drain. */
   drain: boolean;
@@ -36,7 +39,10 @@ export interface RatePhase {
   /** Per event on 800–1,600-wide topics: scheduled time → last subscriber, ms. */
   timeToLast: HistogramSummary;
   emitterLagMaxMs: number;
-  relayInternal?: { p50: number; p99: number; max: number; longestSliceMs: number; queueP99Bytes: number; slowCloses: number; coalesced: number };
+  relayInternal?: {
+    p50: number; p99: number; max: number; longestSliceMs: number; queueP99Bytes: number; slowCloses: number; coalesced: number;
+    narrowDoneP99: number; wideDoneP99: number; wideDoneCount: number; loopDelayMaxMs: number; loopDelayP99Ms: number;
+  };
 }
 
 export interface ScenarioResult {
@@ -168,8 +174,21 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
   o.log(`  RSS: ${Math.round(rss0 / 1024)} MB empty; ${points.map(([n, kb]) => `${Math.round(kb / 1024)} MB at ${n}`).join(', ')}: ${result.rssPerSessionKb.toFixed(1)} KB/session (slope)${result.heapPerSessionKb ? `, V8 heap ${result.heapPerSessionKb.toFixed(1)} KB/session` : ''}`);
 
   const phases = o.rates.map((rate) => ({ rate, paused: false }));
-  if (o.pausedRun && relay) phases.push({ rate: o.rates.at(-1) as number, paused: true });
+  // Right after the unsaturated phase it is compared with, before anything can leave a backlog.
+  if (o.pausedRun && relay) phases.splice(1, 0, { rate: o.rates[0] as number, paused: true });
+  // A phase (and the drain) starts only once the previous phase's backlog is gone (bounded wait).
+  const settle = async (): Promise<void> => {
+    if (!relay) return;
+    const r = relay;
+    const settleBy = monoMs() + 30_000;
+    while (monoMs() < settleBy) {
+      const m = (await r.call<{ metrics: { fanout: { pendingJobs: number }; queue: { depthMaxBytes: number } } }>({ cmd: 'metrics' })).metrics;
+      if (m.fanout.pendingJobs === 0 && m.queue.depthMaxBytes < 64 * 1024) return;
+      await sleep(250);
+    }
+  };
   for (const ph of phases) {
+    await settle();
     if (ph.paused) await Promise.all(gens.map((g) => g.call({ cmd: 'pause', every: 20 })));
     const emitting = sim.call<{ sent: number; lateMaxMs: number }>({ cmd: 'emit', rate: ph.rate, durationMs: o.warmupMs + o.measureMs, probe, probeRate: o.probeRate }, o.warmupMs + o.measureMs + 60_000);
     await sleep(o.warmupMs);
@@ -206,14 +225,19 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
     };
     if (relay) {
       const m = (await relay.call<{ metrics: RelayMetricsLite }>({ cmd: 'metrics' })).metrics;
-      phase.relayInternal = { ...m.latencyMs, longestSliceMs: m.fanout.longestSliceMs, queueP99Bytes: m.queue.depthP99Bytes, slowCloses: m.closes.slowConsumer, coalesced: m.coalesced };
+      phase.relayInternal = {
+        ...m.latencyMs, longestSliceMs: m.fanout.longestSliceMs, queueP99Bytes: m.queue.depthP99Bytes, slowCloses: m.closes.slowConsumer, coalesced: m.coalesced,
+        narrowDoneP99: m.fanout.completionNarrowMs.p99, wideDoneP99: m.fanout.completionWideMs.p99, wideDoneCount: m.fanout.completionWideMs.count,
+        loopDelayMaxMs: m.eventLoopDelayMs.max, loopDelayP99Ms: m.eventLoopDelayMs.p99,
+      };
     }
     result.phases.push(phase);
-    o.log(`  ${o.target} ${ph.rate}/s${ph.paused ? ' (5% paused)' : ''}: ${Math.round(phase.deliveriesPerSec)} deliveries/s, p50 ${latency.all?.p50.toFixed(1)} ms, p99 ${latency.all?.p99.toFixed(1)} ms, server CPU ${phase.sutCpuPct.toFixed(0)}%, generators ${generatorCpuPct.toFixed(0)}%${phase.relayInternal ? `, relay-internal p99 ${phase.relayInternal.p99.toFixed(1)} ms` : ''}`);
+    o.log(`  ${o.target} ${ph.rate}/s${ph.paused ? ' (5% paused)' : ''}: ${Math.round(phase.deliveriesPerSec)} deliveries/s, p50 ${latency.all?.p50.toFixed(1)} ms, p99 ${latency.all?.p99.toFixed(1)} ms, server CPU ${phase.sutCpuPct.toFixed(0)}%, generators ${generatorCpuPct.toFixed(0)}%${phase.relayInternal ? `; relay-internal: delivery p99 ${phase.relayInternal.p99.toFixed(1)} ms, last subscriber p99 ${phase.relayInternal.narrowDoneP99.toFixed(1)} ms (≤100 wide) / ${phase.relayInternal.wideDoneP99.toFixed(1)} ms (800–1,600), loop delay max ${phase.relayInternal.loopDelayMaxMs.toFixed(0)} ms` : ''}`);
     if (ph.paused) await Promise.all(gens.map((g) => g.call({ cmd: 'resume' })));
   }
 
   if (o.drain && relay) {
+    await settle();
     await sleep(1000);
     const drained = new Promise<unknown>((resolve) => relay?.proc.on('message', (m: { event?: string; report?: unknown }) => m.event === 'drained' && resolve(m.report)));
     const sig = monoMs();
@@ -249,7 +273,8 @@ interface GenReport {
 
 interface RelayMetricsLite {
   latencyMs: { p50: number; p99: number; max: number };
-  fanout: { longestSliceMs: number };
+  eventLoopDelayMs: { p99: number; max: number };
+  fanout: { longestSliceMs: number; completionNarrowMs: { p99: number }; completionWideMs: { p99: number; count: number } };
   queue: { depthP99Bytes: number };
   closes: { slowConsumer: number };
   coalesced: number;

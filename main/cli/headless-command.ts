@@ -79,13 +79,19 @@ export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   };
 }
 
-/** dist/renderer next to the sources; built from renderer/ when it is missing and the sources are here. */
+/**
+ * The built dashboard: dist/renderer next to the bundled CLI (dist/cli.mjs), or, from a source
+ * checkout, <repo>/dist/renderer, built from renderer/ on first use.
+ */
 async function rendererDir(explicit: string | undefined): Promise<string> {
   if (explicit) return explicit;
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, 'renderer');
+  if (existsSync(join(bundled, 'index.html'))) return bundled;
+  const root = resolve(here, '..', '..');
   const dir = join(root, 'dist', 'renderer');
-  if (!existsSync(join(dir, 'index.html')) && existsSync(join(root, 'renderer', 'build-renderer.ts'))) {
-    const { buildRenderer } = (await import('../../renderer/build-renderer.ts')) as { buildRenderer(outDir: string): Promise<unknown> };
+  if (!existsSync(join(dir, 'index.html')) && existsSync(join(root, 'scripts', 'build-renderer.ts'))) {
+    const { buildRenderer } = (await import('../../scripts/build-renderer.ts')) as { buildRenderer(outDir: string): Promise<unknown> };
     await buildRenderer(dir);
   }
   return dir;

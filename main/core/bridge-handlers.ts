@@ -1,6 +1,7 @@
 // The bridge's handler table: what each invoke does in core. Transports validate senders and
 // payloads (bridge-dispatch.ts); handlers turn domain results into the contract's Result values.
-import type { CommandOutcome, CoreState, Decision, DoctorReport, SecretName, SettingsView } from '../../preload/contract.ts';
+import { DECISION_OUTCOMES, type CommandOutcome, type CoreState, type Decision, type DecisionOutcome, type DoctorReport, type SecretName, type SettingsView } from '../../preload/contract.ts';
+import { GENESYS_REGION_KEYS } from '../settings/genesys-regions.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { extractProxyCredentials } from '../settings/url-rules.ts';
 import type { SettingsPatch, SettingsStore } from '../settings/settings-store.ts';
@@ -9,7 +10,6 @@ import type { TuningService } from '../tuning/tuning-service.ts';
 import { BridgeFailure, type BridgeHandlers } from './bridge-dispatch.ts';
 import type { EventLog } from './event-log.ts';
 import type { HistoryStore } from './history-store.ts';
-import { decisionView } from './state-view.ts';
 
 export interface HandlerDeps {
   state: () => CoreState;
@@ -20,6 +20,7 @@ export interface HandlerDeps {
   /** The running tuning service, if any (none while the campaign list is unreachable). */
   tuning: () => TuningService | undefined;
   runDoctor: () => Promise<DoctorReport>;
+  now: () => number;
   /** Warnings shown next to the settings form (settings file, keychain). */
   settingsWarnings: () => SettingsView['warnings'];
 }
@@ -36,6 +37,7 @@ export function createBridgeHandlers(d: HandlerDeps): BridgeHandlers {
       secrets,
       secretBackend: status.backend.description,
       warnings: d.settingsWarnings(),
+      regions: [...GENESYS_REGION_KEYS],
     };
   };
 
@@ -51,6 +53,7 @@ export function createBridgeHandlers(d: HandlerDeps): BridgeHandlers {
       if (!tuning.snapshot().campaigns.some((c) => c.campaignId === cmd.campaignId)) {
         return { ok: false, error: { code: 'not-found', message: `Campaign ${cmd.campaignId} is not tuned by Pacekeeper.` } };
       }
+      const before = tuning.snapshot().campaigns.find((c) => c.campaignId === cmd.campaignId)?.current ?? null;
       let result: CommandResult;
       switch (cmd.action) {
         case 'pause':
@@ -72,7 +75,7 @@ export function createBridgeHandlers(d: HandlerDeps): BridgeHandlers {
           result = await tuning.applyRecommendationNow(cmd.campaignId, 'applied from the dashboard');
           break;
       }
-      return ok(commandOutcome(cmd.campaignId, result, tuning));
+      return ok(commandOutcome(cmd.campaignId, result, before, d.now()));
     },
     'settings:get': async () => ok(await settingsView()),
     'settings:update': async (u) => {
@@ -122,12 +125,24 @@ function moveProxyCredentials(patch: Record<string, unknown>, secrets: Partial<R
   if (creds.password && secrets['proxy.password'] === undefined) secrets['proxy.password'] = creds.password;
 }
 
-function commandOutcome(campaignId: string, r: CommandResult, tuning: TuningService): CommandOutcome {
-  const snap = tuning.snapshot().campaigns.find((c) => c.campaignId === campaignId);
-  const decision: Decision | null = snap ? decisionView(snap) : null;
+function commandOutcome(campaignId: string, r: CommandResult, before: number | null, nowMs: number): CommandOutcome {
+  const at = new Date(nowMs).toISOString();
   if (!r.ok) {
-    return { campaignId, mode: r.mode, decision, message: `${r.error} (${r.code})` };
+    // A command the loop tried and the platform refused reports that outcome (conflict, 429…).
+    const outcome = (DECISION_OUTCOMES as readonly string[]).includes(r.code) ? (r.code as DecisionOutcome) : null;
+    const decision: Decision | null = outcome ? { at, outcome, oldValue: before, newValue: null, version: null, message: r.error } : null;
+    return { campaignId, mode: r.mode, decision, message: `Not done: ${r.error}.` };
   }
-  const what = r.outcome === 'applied' ? `Applied ${r.value?.toFixed(2) ?? ''}${r.version !== undefined ? ` (version ${r.version})` : ''}.` : r.outcome === 'unchanged' ? 'No change was needed.' : `Mode is now ${r.mode}.`;
-  return { campaignId, mode: r.mode, decision, message: what.replace(/\s+\./, '.') };
+  if (r.outcome === 'mode-changed') return { campaignId, mode: r.mode, decision: null, message: `Mode is now ${r.mode}.` };
+  const value = r.value ?? null;
+  const decision: Decision = {
+    at,
+    outcome: r.outcome,
+    oldValue: before,
+    newValue: value,
+    version: r.version ?? null,
+    message: r.outcome === 'applied' ? `Wrote maxCallsPerAgentDecimal ${value?.toFixed(2) ?? ''}.` : 'Already at this value; nothing written.',
+  };
+  const what = r.outcome === 'applied' ? `Applied ${value?.toFixed(2) ?? ''}${r.version !== undefined ? ` (version ${r.version})` : ''}.` : 'No change was needed.';
+  return { campaignId, mode: r.mode, decision, message: what };
 }

@@ -46,7 +46,7 @@ export interface CoreOptions {
   encryptor?: Encryptor;
   systemProxyResolver?: SystemProxyResolver;
   env?: Env;
-  /** Clock of the tuning loop (virtual in tests). */
+  /** Clock of the tuning loop and the network layer (virtual in tests). Default: the simulator's clock in sandbox mode, else the system clock. */
   clock?: Clock;
   /** Clock of the embedded simulator (virtual in tests). */
   simClock?: Clock;
@@ -87,7 +87,8 @@ const NET_SECTIONS: SettingsSection[] = ['proxy', 'tls', 'net'];
 
 export async function createCore(o: CoreOptions): Promise<Core> {
   const logger = o.logger.child({ component: 'core' });
-  const clock = o.clock ?? systemClock;
+  // In sandbox mode the loop runs on the simulator's clock, so `sandbox.speed` speeds up tuning too.
+  let clock: Clock = o.clock ?? systemClock;
   const settings = o.settings ?? openSettingsStore({ cwd: o.dataDir, ...(o.settingsStoreClass ? { Store: o.settingsStoreClass } : {}), logger: o.logger });
   const secrets =
     o.secrets ??
@@ -195,15 +196,19 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     const campaigns = catalog.ids.map((id) =>
       configFromSettings(id, effectiveTuning(s.tuning as Parameters<typeof effectiveTuning>[0], id), { name: catalog.get(id)?.name ?? id, region }),
     );
+    // The value a write put in force (after the guards), reported just before the cycle's signal.
+    const written = new Map<string, number>();
     const telemetry: DriftSink | undefined = e.telemetry ? new InfluxDriftSink({ writer: e.telemetry, log: o.logger }) : undefined;
     const sink: DriftSink = {
       applied(p) {
+        written.set(p.campaignId, p.newRate);
         appliedCounts.set(p.campaignId, (appliedCounts.get(p.campaignId) ?? 0) + 1);
         return telemetry?.applied(p);
       },
       signal(p) {
         catalog.notePacing(p.campaignId, p.adjustedCallsPerAgent);
-        const point = { t: p.time, applied: p.current, recommended: p.recommended, abandonPct: p.windowAbandonPct ?? null };
+        // "applied" is the value in force after the cycle: the new one when it was written.
+        const point = { t: p.time, applied: p.outcome === 'applied' ? (written.get(p.campaignId) ?? p.recommended) : p.current, recommended: p.recommended, abandonPct: p.windowAbandonPct ?? null };
         history.add(p.campaignId, point);
         emit('history', { campaignId: p.campaignId, point });
         return telemetry?.signal(p);
@@ -285,6 +290,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
   const startEngines = async (): Promise<void> => {
     const s = settings.get();
     const platform = await openPlatform({ settings: s, secrets, logger: o.logger, ...(o.forceSandbox ? { forceSandbox: true } : {}), ...(o.simClock ? { simClock: o.simClock } : {}) });
+    clock = o.clock ?? platform.sim?.clock ?? systemClock;
     const mapping = netConfigFromSettings(s);
     const env: Env = mapping.useEnvironment ? (o.env ?? process.env) : {};
     const net = await createNetLayer({
@@ -410,6 +416,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     secrets,
     tuning: () => engines?.tuning,
     runDoctor,
+    now: () => clock.now(),
     settingsWarnings: () => warnings().filter((w) => w.code.startsWith('SETTINGS') || w.code.startsWith('KEYCHAIN') || w.code.startsWith('ENCRYPTION') || w.code.startsWith('SECRET')),
   });
   const dispatch = createDispatcher(handlers, logger);

@@ -15,6 +15,12 @@ export class HistoryStore {
   add(campaignId: string, point: HistoryPoint): void {
     let s = this.#series.get(campaignId);
     if (!s) this.#series.set(campaignId, (s = []));
+    // One point per time: a second cycle stamped the same instant replaces the first.
+    const same = s.findIndex((p) => p.t === point.t);
+    if (same >= 0) {
+      s[same] = point;
+      return;
+    }
     // Keep time order even if points arrive slightly out of order.
     if (s.length && s[s.length - 1]!.t > point.t) {
       const i = s.findIndex((p) => p.t > point.t);

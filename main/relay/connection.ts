@@ -108,7 +108,8 @@ export abstract class Connection {
     const outcome = queue.push({ topic, frame, bytes: frame.length, latestWins, arrivedAt }, this.#buffered());
     if (outcome === 'coalesced') this.deps.stats.coalesced++;
     else if (outcome === 'overflow') {
-      this.deps.stats.dropped++;
+      // This frame and everything still queued for the client are lost with it.
+      this.deps.stats.dropped += 1 + queue.length;
       this.deps.stats.closes.slowConsumer++;
       queue.clear();
       this.close(CLOSE.slowConsumer);
@@ -186,12 +187,16 @@ export abstract class Connection {
 
   /**
    * Drain: write everything still queued in one corked batch (a single writev; the frames are
-   * already in memory, so nothing is copied), then close. The caller bounds the drain in time.
+   * already in memory, so nothing is copied), then close. With `flush` false (the drain is out of
+   * time) the queue is dropped, but the client still gets its close code.
    */
-  drain(spec: CloseSpec): void {
+  drain(spec: CloseSpec, flush = true): void {
     if (this.#state !== OPEN) return;
     const q = this.#queue;
-    if (q && q.length > 0) {
+    if (q && q.length > 0 && !flush) {
+      this.deps.stats.dropped += q.length;
+      q.clear();
+    } else if (q && q.length > 0) {
       this.#socket?.cork();
       for (let item = q.shift(); item; item = q.shift()) {
         if (this.#socket) this.#socket.write(item.frame);

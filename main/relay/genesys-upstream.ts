@@ -40,8 +40,8 @@ export function genesysUpstream(client: GenesysClient): UpstreamPlatform {
       return { refused: refusedTopics(topics, entities) };
     },
 
-    async connect(connectUri: string, handlers: UpstreamSocketHandlers): Promise<UpstreamSocket> {
-      const ws = await client.openChannelSocket(connectUri);
+    async connect(connectUri: string, handlers: UpstreamSocketHandlers, opts = {}): Promise<UpstreamSocket> {
+      const ws = await client.openChannelSocket(connectUri, opts.fresh ? { fresh: true } : {});
       ws.binaryType = 'arraybuffer';
       let closed = false;
       ws.addEventListener('message', (ev) => {

@@ -25,7 +25,13 @@ export interface RelayMetrics {
   refusedUpgrades: Record<string, number>;
   /** Upstream arrival → socket write, ms, since start or the last window reset. */
   latencyMs: { p50: number; p99: number; max: number; count: number };
-  fanout: { longestSliceMs: number; pendingJobs: number };
+  fanout: {
+    longestSliceMs: number;
+    pendingJobs: number;
+    /** Per event, arrival → last subscriber written, p50/p99 ms: fan-out ≤ 100, and 800–1,600. */
+    completionNarrowMs: { p50: number; p99: number; count: number };
+    completionWideMs: { p50: number; p99: number; count: number };
+  };
   /** Event-loop delay since start or the last window reset (perf_hooks.monitorEventLoopDelay). */
   eventLoopDelayMs: { p99: number; max: number };
   draining: boolean;
@@ -42,6 +48,8 @@ export interface MetricsSources {
   resetWindow: boolean;
   loopDelay: IntervalHistogram | undefined;
 }
+
+const pick = (s: { p50: number; p99: number; count: number }) => ({ p50: s.p50, p99: s.p99, count: s.count });
 
 export function collectMetrics(src: MetricsSources): RelayMetrics {
   let relay = 0;
@@ -68,12 +76,18 @@ export function collectMetrics(src: MetricsSources): RelayMetrics {
     closes: { ...src.stats.closes },
     refusedUpgrades: { ...src.stats.refusedUpgrades },
     latencyMs: { p50: lat.p50, p99: lat.p99, max: lat.max, count: lat.count },
-    fanout: { longestSliceMs: src.fanout.takeLongestSliceMs(), pendingJobs: src.fanout.pendingJobs },
+    fanout: {
+      longestSliceMs: src.fanout.takeLongestSliceMs(),
+      pendingJobs: src.fanout.pendingJobs,
+      completionNarrowMs: pick(src.fanout.completion.narrow.summary()),
+      completionWideMs: pick(src.fanout.completion.wide.summary()),
+    },
     eventLoopDelayMs: src.loopDelay && src.loopDelay.count > 0 ? { p99: src.loopDelay.percentile(99) / 1e6, max: src.loopDelay.max / 1e6 } : { p99: 0, max: 0 },
     draining: src.draining,
   };
   if (src.resetWindow) {
     src.stats.latency.reset();
+    src.fanout.completion.reset();
     src.loopDelay?.reset();
   }
   return out;

@@ -57,7 +57,7 @@ export const PoolSchema = z.strictObject({
 });
 
 export const FanoutSchema = z.strictObject({
-  inlineMax: count(512),
+  inlineMax: count(256),
   sliceMs: z.number().gt(0).max(1000).default(4),
   chunk: count(128),
 });

@@ -10,7 +10,7 @@ import { RecentIds } from './correlation-dedup.ts';
 import { fillTargetFor, packingSlots, planPacking } from './packing.ts';
 import { PoolChannel } from './pool-channel.ts';
 import type { TopicSource } from './topic-router.ts';
-import { describeFailure } from './upstream-types.ts';
+import { channelIsGone, describeFailure } from './upstream-types.ts';
 import { handleEnvelope } from './upstream-frames.ts';
 import { PoolRotations } from './pool-rotation.ts';
 import type { PoolMetrics, PoolOptions } from './pool-types.ts';
@@ -152,8 +152,10 @@ export class UpstreamPool implements TopicSource {
   async #open(ch: PoolChannel): Promise<void> {
     while (!this.#stopped && ch.state !== 'closed') {
       try {
+        let fresh = false;
         if (!ch.info) {
           ch.info = await this.#o.platform.createChannel();
+          fresh = true;
           this.stats.created++;
           if (ch.lost) this.stats.recreated++;
           ch.confirmed.clear();
@@ -161,7 +163,7 @@ export class UpstreamPool implements TopicSource {
           this.#rotations.scheduleExpiry(ch);
           if (this.#isGone(ch)) return;
         }
-        await this.#connect(ch);
+        await this.#connect(ch, fresh);
         if (this.#isGone(ch)) return;
         ch.state = 'live';
         ch.attempt = 0;
@@ -171,8 +173,8 @@ export class UpstreamPool implements TopicSource {
       } catch (e) {
         if (this.#isGone(ch)) return;
         const f = describeFailure(e);
-        // A refused socket means the platform channel is gone (expired, evicted, token dead).
-        if (ch.info && f.status !== undefined && f.status !== 429 && f.status < 500) ch.info = undefined;
+        // A refused socket usually means the platform channel is gone (expired, evicted, token dead).
+        if (ch.info && channelIsGone(f)) ch.info = undefined;
         const delay = backoffDelay(ch.attempt++, this.#o.backoff, this.#o.random, f.retryAfterMs);
         this.#emitError(ch, ch.info ? 'connect' : 'create-channel', e, delay);
         try {
@@ -192,7 +194,7 @@ export class UpstreamPool implements TopicSource {
     return false;
   }
 
-  async #connect(ch: PoolChannel): Promise<void> {
+  async #connect(ch: PoolChannel, fresh = false): Promise<void> {
     const info = ch.info;
     if (!info) throw new Error('no channel');
     const gen = ++ch.gen;
@@ -206,7 +208,7 @@ export class UpstreamPool implements TopicSource {
         settle();
         if (gen === ch.gen) this.#onSocketClose(ch, code, reason);
       },
-    });
+    }, { fresh });
     if (closedEarly || gen !== ch.gen) {
       socket.close(1000, 'superseded');
       throw Object.assign(new Error('upstream socket closed while opening'), { status: undefined });

@@ -30,8 +30,11 @@ export interface UpstreamPlatform {
   createChannel(): Promise<UpstreamChannel>;
   /** POST (add) or PUT (replace) …/channels/{id}/subscriptions. Unsubscribing is a replace. */
   subscribe(channelId: string, topics: string[], mode: 'add' | 'replace'): Promise<SubscribeOutcome>;
-  /** Opens the channel's WebSocket; resolves once it is open. */
-  connect(connectUri: string, handlers: UpstreamSocketHandlers): Promise<UpstreamSocket>;
+  /**
+   * Opens the channel's WebSocket; resolves once it is open. `fresh`: the channel was created a
+   * moment ago, so a refusal is not "channel gone" (the net layer uses it to blame a proxy).
+   */
+  connect(connectUri: string, handlers: UpstreamSocketHandlers, opts?: { fresh?: boolean }): Promise<UpstreamSocket>;
   /** Called after the OAuth token was replaced: channels made with the old one will die with it. */
   onTokenRotated(listener: () => void): () => void;
 }
@@ -41,7 +44,18 @@ export interface UpstreamFailure {
   status?: number;
   retryAfterMs?: number;
   code?: string;
+  /** main/net's WebSocketRejected reason, e.g. 'not-found' or 'upgrade-stripped'. */
+  reason?: string;
   message?: string;
+}
+
+/**
+ * Whether a failed socket open means the platform channel itself is gone (expired, evicted, token
+ * dead), so a new one must be created. A proxy refusing or stripping the upgrade is not that.
+ */
+export function channelIsGone(f: UpstreamFailure): boolean {
+  if (f.reason && /proxy|upgrade-stripped/.test(f.reason)) return false;
+  return f.status !== undefined && f.status !== 429 && f.status >= 400 && f.status < 500;
 }
 
 export function describeFailure(e: unknown): UpstreamFailure {
@@ -51,6 +65,7 @@ export function describeFailure(e: unknown): UpstreamFailure {
     status: typeof o.status === 'number' ? o.status : undefined,
     retryAfterMs: typeof o.retryAfterMs === 'number' ? o.retryAfterMs : undefined,
     code: typeof o.code === 'string' ? o.code : undefined,
+    reason: typeof o.reason === 'string' ? o.reason : undefined,
     message: typeof o.message === 'string' ? o.message : undefined,
   } as UpstreamFailure;
 }

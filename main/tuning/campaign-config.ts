@@ -25,7 +25,7 @@ export interface CampaignTuningConfig {
   mode: ConfiguredMode;
   /** Step-limit guard, fraction per cycle (0.10). */
   stepLimit: number;
-  /** Largest cut of a documented emergency cut, fraction per cycle (0.40; emergency-cut.ts). */
+  /** Largest cut of a documented emergency cut, fraction per cycle (0.50; emergency-cut.ts). */
   emergencyCut: number;
   /** Smallest change worth a write (0.01). */
   minDelta: number;
@@ -39,7 +39,7 @@ export interface CampaignTuningConfig {
 export const LOOP_DEFAULTS = Object.freeze({
   intervalSec: 30,
   stepLimit: 0.1,
-  emergencyCut: 0.4,
+  emergencyCut: 0.5,
   minDelta: 0.01,
   seedTargetAnswerRate: 0.2,
   windowMinutes: 30,

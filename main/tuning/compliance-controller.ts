@@ -22,15 +22,11 @@
 import { DEFAULT_ANSWER_SHIFT_OPTIONS, INITIAL_ANSWER_SHIFT, updateAnswerShift, type AnswerShiftOptions, type AnswerShiftState } from './answer-shift.ts';
 import { clamp, type Controller, type ControllerDecision, type ControllerInput } from './controller.ts';
 import {
-  abandonExcess,
   afterCut,
-  answerSurge,
-  cutFor,
   DEFAULT_EMERGENCY_CUT_OPTIONS,
-  dropCutFor,
+  emergencyCheck,
   INITIAL_EMERGENCY,
   observeEmergency,
-  throughputDrop,
   validateEmergencyOptions,
   type EmergencyCutOptions,
   type EmergencyState,
@@ -81,12 +77,12 @@ export interface ComplianceOptions {
   windowStaleBelow: number;
   /** Cut by the full step while the fresh rolling window runs at or above this (stability guard). */
   windowCutPct: number;
-  /** A fresh rolling window this far above the ceiling (points) stops rises. */
-  windowHoldAbovePct: number;
   /** Gain of the rolling-window budget on the setpoint (0: off). */
   windowBudgetGain: number;
   /** The window budget never lowers the setpoint below this share of it. */
   windowBudgetFloor: number;
+  /** Gain with which a window running under the setpoint raises it (0: off). */
+  windowSpendGain: number;
   /** Cold-start ramp per cycle (fraction) until the day has `rampUntilAbandons` abandons. */
   rampStep: number;
   rampUntilAbandons: number;
@@ -113,16 +109,16 @@ export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.fr
   priorLive: 10,
   minLive: 5,
   volumeMargin: 1.0,
-  budgetGain: 1.0,
-  budgetCapShare: 0.6,
+  budgetGain: 3.0,
+  budgetCapShare: 0.8,
   dayMinLive: 75,
   dayMarginPct: 0.3,
   windowStaleBelow: 0.05,
   windowCutPct: 5.5,
-  windowHoldAbovePct: 0,
-  windowBudgetGain: 0,
+  windowBudgetGain: 0.5,
   windowBudgetFloor: 0.5,
-  rampStep: 0.02,
+  windowSpendGain: 0.5,
+  rampStep: 0.03,
   rampUntilAbandons: 1,
   loadModel: DEFAULT_LOAD_MODEL_OPTIONS,
   recentHalfLifeMin: 10,
@@ -169,7 +165,7 @@ type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel
 export function validateComplianceOptions(o: ComplianceOptions): void {
   const positive: NumericOption[] = ['setpointPct', 'ceilingPct', 'maxStep', 'taperBandPct', 'priorLive'];
   for (const k of positive) if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be a positive number, got ${o[k]}`);
-  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'budgetCapShare', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'windowHoldAbovePct', 'windowBudgetGain', 'windowBudgetFloor', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
+  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'budgetCapShare', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'windowBudgetGain', 'windowBudgetFloor', 'windowSpendGain', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
   for (const k of nonNegative) if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be ≥ 0, got ${o[k]}`);
   if (o.setpointPct >= o.ceilingPct) throw new RangeError('setpointPct must be below ceilingPct');
   if (o.maxStep >= 1) throw new RangeError('maxStep must be below 1 (a fraction of the value)');
@@ -221,7 +217,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
         loadScale = r.scale;
       }
       const em = o.emergency;
-      let emergency = em ? observeEmergency(state.emergency, signals.last, input.dtSec, em) : state.emergency;
+      let emergency = em ? observeEmergency(state.emergency, signals.last, current, input.dtSec, em) : state.emergency;
 
       const sm = signals.smoothed;
       if (!(sm.live >= o.minLive)) {
@@ -258,6 +254,9 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       // joined by ordinary abandons before it leaves the window.
       if (o.windowBudgetGain > 0 && signals.window.live >= o.dayMinLive && windowPct > o.ceilingPct) {
         sp = Math.min(sp, Math.max(o.windowBudgetFloor * base, base - o.windowBudgetGain * (windowPct - o.ceilingPct)));
+      } else if (o.windowSpendGain > 0 && signals.window.live >= o.dayMinLive && windowPct < base) {
+        // A quiet window leaves room: spend a little of it, within the day budget's bound.
+        sp = Math.min(base + o.budgetCapShare * (o.ceilingPct - base), sp + o.windowSpendGain * (base - windowPct));
       }
       const e = Math.max(-o.errorCap, Math.min(o.errorCap, Math.log(sp / estimate)));
 
@@ -265,7 +264,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       let taper = Math.max(0, Math.min(1, (o.ceilingPct - worst) / o.taperBandPct));
       const dayHot = dayPct !== undefined && dayPct >= o.ceilingPct - o.dayMarginPct;
       const windowFresh = Math.exp(u0 + pending) * loadScale >= (1 - o.windowStaleBelow) * loadAvg;
-      const windowHot = windowPct >= o.ceilingPct + o.windowHoldAbovePct && windowFresh;
+      const windowHot = windowPct >= o.ceilingPct && windowFresh;
       const holding = emergency.holdSec > 0;
       if (dayHot || windowHot || holding) taper = 0;
       const upCap = Math.log(1 + o.maxStep * taper);
@@ -299,40 +298,18 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       du += ff;
       pending = (pending - ff) * PENDING_FADE;
 
-      // Emergency cut (emergency-cut.ts): a significant abandon excess over the last minutes, or
-      // a strong answer-rate rise, cuts beyond the step limit at once, bounded by `maxCut`.
+      // Emergency cut (emergency-cut.ts), the documented exception to the step limit: a
+      // significant abandon excess over the last minutes, or a team-size drop seen in the live
+      // answers, cuts at once, down only, by at most `maxCut`. It includes any feed-forward still
+      // pending (that answers the same change), then the value holds for `holdSec`.
+      const check = em ? emergencyCheck(emergency, o.ceilingPct, sp, o.maxStep, em) : undefined;
       let emergencyTrigger = 0;
-      let excessP = 1;
-      let liveShare = 1;
-      if (em) {
-        let cut = 0;
-        const ex = abandonExcess(emergency, o.ceilingPct, em);
-        excessP = ex.p;
-        if (ex.fire) {
-          cut = cutFor(ex, sp, o.maxStep, em);
-          emergencyTrigger = 1;
-        }
-        const drop = throughputDrop(emergency, em);
-        liveShare = drop.share;
-        if (drop.fire && dropCutFor(drop.share, o.maxStep, em) < cut) {
-          cut = dropCutFor(drop.share, o.maxStep, em);
-          emergencyTrigger = 4;
-        }
-        const surge = answerSurge(state.shift.pRef, signals.last, em);
-        if (surge < cut) {
-          cut = surge;
-          emergencyTrigger = 2;
-        }
-        // The cut includes any feed-forward still pending (it answers the same change).
-        cut = Math.min(cut, du + pending);
-        if (emergencyTrigger > 0 && cut < du) {
-          du = Math.max(Math.log(1 - em.maxCut), cut);
-          pending = 0;
-          reason = emergencyTrigger === 2 ? 'emergency-cut+answer-shift' : emergencyTrigger === 4 ? 'emergency-cut+throughput' : 'emergency-cut';
-          emergency = afterCut(emergency, em, emergencyTrigger === 4);
-        } else {
-          emergencyTrigger = 0;
-        }
+      if (em && check?.trigger && Math.min(check.cut, du + pending) < du) {
+        du = Math.max(Math.log(1 - em.maxCut), Math.min(check.cut, du + pending));
+        pending = 0;
+        emergencyTrigger = check.trigger === 'abandons' ? 1 : 2;
+        reason = check.trigger === 'abandons' ? 'emergency-cut' : 'emergency-cut+throughput';
+        emergency = afterCut(emergency, em, check.trigger === 'throughput');
       }
 
       const value = clamp(Math.exp(u0 + du), bounds);
@@ -357,8 +334,8 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
           answerShift: detected,
           answerRef: shift.pRef ?? -1,
           emergencyTrigger,
-          excessP,
-          liveShare,
+          excessP: check?.excessP ?? 1,
+          liveShare: check?.liveShare ?? 1,
         },
       };
     },

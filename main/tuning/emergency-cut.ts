@@ -23,8 +23,13 @@ export interface EmergencyCutOptions {
   horizonsSec: readonly number[];
   /** One-sided significance of the test, shared by all horizons (Bonferroni). */
   alpha: number;
-  /** Never fire on fewer abandons than this. */
+  /** Never fire on fewer abandons than this… */
   minAbandons: number;
+  /**
+   * …or on an excess (abandons over the ceiling's expectation) that would move a 30-minute window
+   * by fewer points than this: 10 extra abandons threaten 20 agents' window, not 100 agents'.
+   */
+  minWindowPts: number;
   /** Prior: pseudo live answers at the ceiling added to the expected count. */
   priorLive: number;
   /** Largest cut in one cycle (fraction of the value). The loop's guard allows no more. */
@@ -33,10 +38,6 @@ export interface EmergencyCutOptions {
   elasticity: number;
   /** After a cut, the value does not rise for this long (s). */
   holdSec: number;
-  /** Answer surge: one cycle's connect ratio at z ≥ this over the reference, with abandons… */
-  surgeZ: number;
-  /** …at least this many in the same cycle. */
-  surgeMinAbandons: number;
   /** Throughput test: look-back (s), and the half-life of its reference rate (min). */
   dropHorizonSec: number;
   dropHalfLifeMin: number;
@@ -49,25 +50,27 @@ export interface EmergencyCutOptions {
   dropAnswerFallZ: number;
   /** Exponent of the cut on a throughput drop: value × (live share)^exponent. */
   dropExponent: number;
+  /** Not a team change when the value itself ran this share below the reference's (our own cut). */
+  dropOwnCut: number;
 }
 
 export const DEFAULT_EMERGENCY_CUT_OPTIONS: Readonly<EmergencyCutOptions> = Object.freeze({
   horizonsSec: Object.freeze([60, 120, 240, 480]),
-  alpha: 0.002,
+  alpha: 0.005,
   minAbandons: 3,
+  minWindowPts: 1.5,
   priorLive: 10,
-  maxCut: 0.4,
-  elasticity: 3,
+  maxCut: 0.5,
+  elasticity: 4,
   holdSec: 300,
-  surgeZ: 5,
-  surgeMinAbandons: 1,
   dropHorizonSec: 240,
   dropHalfLifeMin: 30,
   dropWarmupMin: 20,
   dropRatio: 0.7,
-  dropAlpha: 0.002,
+  dropAlpha: 0.005,
   dropAnswerFallZ: 1.5,
-  dropExponent: 0.6,
+  dropExponent: 1,
+  dropOwnCut: 0.2,
 });
 
 /** One cycle's evidence. */
@@ -77,6 +80,8 @@ interface Cycle {
   attempts: number;
   connects: number;
   dtSec: number;
+  /** The pacing value in force during the cycle. */
+  value: number;
 }
 
 /** Decayed sums: the throughput test's reference. */
@@ -85,6 +90,8 @@ interface Reference {
   attempts: number;
   connects: number;
   sec: number;
+  /** Decayed Σ value · dt (the reference's average value is valueSec / sec). */
+  valueSec: number;
   /** Undecayed history (s), for the warm-up. */
   age: number;
 }
@@ -100,14 +107,14 @@ export interface EmergencyState {
 export const INITIAL_EMERGENCY: Readonly<EmergencyState> = Object.freeze({
   cycles: Object.freeze([]),
   holdSec: 0,
-  ref: Object.freeze({ live: 0, attempts: 0, connects: 0, sec: 0, age: 0 }),
+  ref: Object.freeze({ live: 0, attempts: 0, connects: 0, sec: 0, valueSec: 0, age: 0 }),
 });
 
 export function validateEmergencyOptions(o: EmergencyCutOptions, maxStep: number): void {
   if (!(o.horizonsSec.length > 0) || !o.horizonsSec.every((h) => h > 0 && Number.isFinite(h))) throw new RangeError('emergency horizonsSec must be positive numbers');
   if (!(o.alpha > 0 && o.alpha < 1)) throw new RangeError(`emergency alpha must be in (0, 1), got ${o.alpha}`);
   if (!(o.maxCut > maxStep && o.maxCut < 1)) throw new RangeError(`emergency maxCut must be in (maxStep, 1), got ${o.maxCut}`);
-  for (const k of ['minAbandons', 'priorLive', 'elasticity', 'holdSec', 'surgeZ', 'surgeMinAbandons', 'dropHorizonSec', 'dropHalfLifeMin', 'dropWarmupMin', 'dropRatio', 'dropAlpha', 'dropAnswerFallZ', 'dropExponent'] as const) {
+  for (const k of ['minAbandons', 'minWindowPts', 'priorLive', 'elasticity', 'holdSec', 'dropHorizonSec', 'dropHalfLifeMin', 'dropWarmupMin', 'dropRatio', 'dropAlpha', 'dropAnswerFallZ', 'dropExponent', 'dropOwnCut'] as const) {
     if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`emergency ${k} must be ≥ 0, got ${o[k]}`);
   }
   if (!(o.elasticity > 0)) throw new RangeError('emergency elasticity must be > 0');
@@ -120,25 +127,32 @@ export interface CycleCounts {
   connects: number;
 }
 
-/** Adds one cycle's counts; invalid counts are ignored. The hold counts down. */
-export function observeEmergency(s: EmergencyState, c: CycleCounts, dtSec: number, o: EmergencyCutOptions): EmergencyState {
+/** Adds one cycle's counts, run at `value`; invalid counts are ignored. The hold counts down. */
+export function observeEmergency(s: EmergencyState, c: CycleCounts, value: number, dtSec: number, o: EmergencyCutOptions): EmergencyState {
   const holdSec = Math.max(0, s.holdSec - (dtSec >= 0 && Number.isFinite(dtSec) ? dtSec : 0));
   const { live, abandoned, attempts, connects } = c;
-  if (![live, abandoned, attempts, connects, dtSec].every((v) => v >= 0 && Number.isFinite(v))) return { ...s, holdSec };
+  if (![live, abandoned, attempts, connects, dtSec, value].every((v) => v >= 0 && Number.isFinite(v))) return { ...s, holdSec };
   const longest = Math.max(o.dropHorizonSec, ...o.horizonsSec);
-  const cycles = [...s.cycles, { live, abandoned: Math.min(abandoned, live), attempts, connects: Math.min(connects, attempts), dtSec }];
+  const cycles = [...s.cycles, { live, abandoned: Math.min(abandoned, live), attempts, connects: Math.min(connects, attempts), dtSec, value }];
   // Keep just enough cycles to cover the longest horizon.
   let span = 0;
   let first = cycles.length;
   while (first > 0 && span < longest) span += cycles[--first]!.dtSec;
   const keep = Math.pow(0.5, dtSec / 60 / o.dropHalfLifeMin);
   const r = s.ref;
-  const ref = { live: r.live * keep + live, attempts: r.attempts * keep + attempts, connects: r.connects * keep + Math.min(connects, attempts), sec: r.sec * keep + dtSec, age: r.age + dtSec };
+  const ref = {
+    live: r.live * keep + live,
+    attempts: r.attempts * keep + attempts,
+    connects: r.connects * keep + Math.min(connects, attempts),
+    sec: r.sec * keep + dtSec,
+    valueSec: r.valueSec * keep + value * dtSec,
+    age: r.age + dtSec,
+  };
   return { cycles: cycles.slice(first), holdSec, ref };
 }
 
-function sums(s: EmergencyState, horizonSec: number): CycleCounts & { span: number } {
-  const t = { live: 0, abandoned: 0, attempts: 0, connects: 0, span: 0 };
+function sums(s: EmergencyState, horizonSec: number): CycleCounts & { span: number; valueSec: number } {
+  const t = { live: 0, abandoned: 0, attempts: 0, connects: 0, span: 0, valueSec: 0 };
   for (let i = s.cycles.length - 1; i >= 0 && t.span < horizonSec; i--) {
     const c = s.cycles[i]!;
     t.live += c.live;
@@ -146,6 +160,7 @@ function sums(s: EmergencyState, horizonSec: number): CycleCounts & { span: numb
     t.attempts += c.attempts;
     t.connects += c.connects;
     t.span += c.dtSec;
+    t.valueSec += c.value * c.dtSec;
   }
   return t;
 }
@@ -161,15 +176,19 @@ export interface AbandonExcess {
   fire: boolean;
 }
 
-/** One-sided Poisson test of recent abandons against the ceiling, at each horizon. */
-export function abandonExcess(s: EmergencyState, ceilingPct: number, o: EmergencyCutOptions): AbandonExcess {
+/**
+ * One-sided Poisson test of recent abandons against the ceiling, at each horizon. `windowLive`
+ * is the live answers a 30-minute window holds at the current pace (the materiality yardstick).
+ */
+export function abandonExcess(s: EmergencyState, ceilingPct: number, windowLive: number, o: EmergencyCutOptions): AbandonExcess {
   let best: AbandonExcess = { p: 1, abandoned: 0, live: 0, horizonSec: 0, fire: false };
   const level = o.alpha / o.horizonsSec.length;
   for (const h of o.horizonsSec) {
     const { live, abandoned } = sums(s, h);
     const expected = (ceilingPct / 100) * (live + o.priorLive);
     const p = abandoned > 0 ? poissonUpperTail(abandoned, expected) : 1;
-    const fire = abandoned >= o.minAbandons && p < level;
+    const material = abandoned - expected >= (o.minWindowPts / 100) * windowLive;
+    const fire = abandoned >= o.minAbandons && material && p < level;
     if ((fire && !best.fire) || (fire === best.fire && p < best.p)) best = { p, abandoned, live, horizonSec: h, fire };
   }
   return best;
@@ -206,6 +225,8 @@ export function throughputDrop(s: EmergencyState, o: EmergencyCutOptions): Throu
   if (r.age < o.dropWarmupMin * 60 || !(r.sec > 0) || h.span < o.dropHorizonSec || !(r.live > 0)) return none;
   const expected = (r.live / r.sec) * h.span;
   const share = h.live / expected;
+  // Fewer answers because we dial less (a cut of our own) say nothing about the team.
+  if (h.valueSec / h.span < (1 - o.dropOwnCut) * (r.valueSec / r.sec)) return { share, p: 1, fire: false };
   // Even weak evidence that the connect ratio fell vetoes: the cut would go the wrong way.
   const pRef = r.attempts > 0 ? r.connects / r.attempts : 0;
   if (h.attempts > 0 && pRef > 0 && pRef < 1) {
@@ -222,17 +243,33 @@ export function dropCutFor(share: number, maxStep: number, o: EmergencyCutOption
   return Math.max(Math.log(1 - o.maxCut), Math.min(Math.log(1 - maxStep), wanted));
 }
 
-/**
- * Answer surge: the cycle just ended connected far more of its dials than the reference answer
- * rate allows (z ≥ `surgeZ`) and already dropped calls. The answer rate jumped and every line now
- * ringing was dialed for the old one; the detector in answer-shift.ts needs a few cycles to
- * confirm. Log step: the inverse of the surge, between the normal step and `maxCut`; 0 if none.
- */
-export function answerSurge(pRef: number | undefined, last: CycleCounts, o: EmergencyCutOptions): number {
-  if (pRef === undefined || !(pRef > 0 && pRef < 1) || !(last.attempts > 0) || last.abandoned < Math.max(1, o.surgeMinAbandons)) return 0;
-  const z = (last.connects - last.attempts * pRef) / Math.sqrt(last.attempts * pRef * (1 - pRef));
-  if (!(z >= o.surgeZ)) return 0;
-  return Math.max(Math.log(1 - o.maxCut), Math.log(pRef / (last.connects / last.attempts)));
+export interface EmergencyCheck {
+  /** What fired, if anything (the abandon excess wins a tie: it is direct evidence). */
+  trigger: 'abandons' | 'throughput' | undefined;
+  /** Log step of the cut (0 when nothing fired). */
+  cut: number;
+  /** Smallest p of the abandon-excess test, and the live share of the throughput test (audit). */
+  excessP: number;
+  liveShare: number;
+}
+
+/** Both tests, and the cut the larger one asks for. */
+export function emergencyCheck(s: EmergencyState, ceilingPct: number, setpointPct: number, maxStep: number, o: EmergencyCutOptions): EmergencyCheck {
+  const r = s.ref;
+  const windowLive = r.sec > 0 ? (r.live / r.sec) * 1800 : 0;
+  const ex = abandonExcess(s, ceilingPct, windowLive, o);
+  const drop = throughputDrop(s, o);
+  let trigger: EmergencyCheck['trigger'];
+  let cut = 0;
+  if (ex.fire) {
+    trigger = 'abandons';
+    cut = cutFor(ex, setpointPct, maxStep, o);
+  }
+  if (drop.fire && dropCutFor(drop.share, maxStep, o) < cut) {
+    trigger = 'throughput';
+    cut = dropCutFor(drop.share, maxStep, o);
+  }
+  return { trigger, cut, excessP: ex.p, liveShare: drop.share };
 }
 
 /**

@@ -1,8 +1,8 @@
 // One campaign's drift chart: applied and recommended pacing values (left axis) and abandon %
 // against its target band (right axis) on a 24-h time axis. Built for 2,880 points per series
 // with live updates: the data arrays are the HistoryStore's own (no parsing, no copies), the
-// decimation plugin draws at most a few points per pixel (min-max keeps abandon spikes), updates
-// use mode 'none' (no animation) and are coalesced to one draw per frame.
+// decimation plugin (LTTB) keeps 360 points per series, updates use mode 'none' (no animation)
+// and are coalesced, one draw per chart, within a per-frame time budget (frame-scheduler.ts).
 //
 // `incremental: false, decimation: false` is the naive baseline the benchmark compares against:
 // parse copies of the arrays and redraw every point on every update.
@@ -46,6 +46,8 @@ export interface DriftChartOptions {
   scheduler?: FrameScheduler;
   now?: () => number;
 }
+
+const DECIMATED_SAMPLES = 360;
 
 interface BandConfig {
   band: DriftBand;
@@ -205,9 +207,9 @@ export class DriftChart {
       type: 'line',
       data: {
         datasets: [
-          { label: 'Applied pacing value', data: data(this.#series.applied), yAxisID: 'yPacing', borderColor: t.applied, borderWidth: 2 },
-          { label: 'Recommended pacing value', data: data(this.#series.recommended), yAxisID: 'yPacing', borderColor: t.recommended, borderWidth: 1.5, borderDash: [6, 3] },
-          { label: 'Abandon % (window)', data: data(this.#series.abandon), yAxisID: 'yAbandon', borderColor: t.abandon, borderWidth: 1.25, borderDash: [2, 2] },
+          { label: 'Applied pacing value', data: data(this.#series.applied), yAxisID: 'yPacing', borderColor: t.applied, borderWidth: 1 },
+          { label: 'Recommended pacing value', data: data(this.#series.recommended), yAxisID: 'yPacing', borderColor: t.recommended, borderWidth: 1, borderDash: [6, 3] },
+          { label: 'Abandon % (window)', data: data(this.#series.abandon), yAxisID: 'yAbandon', borderColor: t.abandon, borderWidth: 1, borderDash: [2, 2] },
         ],
       },
       plugins: [bandPlugin(() => ({ band: this.#band, theme: this.#theme }))],
@@ -250,7 +252,10 @@ export class DriftChart {
           },
         },
         plugins: {
-          decimation: { enabled: this.#o.decimation, algorithm: 'min-max' },
+          // LTTB keeps the points that carry the most visual area, so a one-cycle abandon spike
+          // survives; 360 samples is one per 4 minutes of a 24-h axis, about one per 1.5 px of a
+          // panel, and cuts the per-update cost (elements to lay out and stroke) by ~8×.
+          decimation: { enabled: this.#o.decimation, algorithm: 'lttb', samples: DECIMATED_SAMPLES, threshold: DECIMATED_SAMPLES * 2 },
           tooltip: { enabled: true },
           legend: { display: false },
         },

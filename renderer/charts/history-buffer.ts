@@ -19,21 +19,29 @@ export interface CampaignSeries {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+
 export interface HistoryStoreOptions {
   /** Points older than the newest minus this are dropped. Default 24 h. */
   windowMs?: number;
   /** Hard cap per series, whatever the timestamps say. Default 3,000 (24 h of 30-s cycles, plus slack). */
   maxPoints?: number;
+  /** How far past the window (ms) and the cap (points) a series may grow before one trim. Defaults 30 min, 120. */
+  trimSlackMs?: number;
+  trimSlackPoints?: number;
 }
 
 export class HistoryStore {
   readonly #series = new Map<string, CampaignSeries>();
   readonly #windowMs: number;
   readonly #maxPoints: number;
+  readonly #slackMs: number;
+  readonly #slackPoints: number;
 
   constructor(opts: HistoryStoreOptions = {}) {
     this.#windowMs = opts.windowMs ?? DAY_MS;
     this.#maxPoints = opts.maxPoints ?? 3_000;
+    this.#slackMs = opts.trimSlackMs ?? 30 * 60 * 1000;
+    this.#slackPoints = opts.trimSlackPoints ?? 120;
   }
 
   get windowMs(): number {
@@ -93,9 +101,17 @@ export class HistoryStore {
     return true;
   }
 
+  /**
+   * Drops points outside the window or over the cap, in batches: trimming one point per append
+   * would shift 2,880-element arrays on every cycle. The chart's axis hides the few extra points.
+   */
   #trim(s: CampaignSeries): void {
     const from = s.lastT - this.#windowMs;
     for (const arr of [s.applied, s.recommended, s.abandon]) {
+      const first = arr[0];
+      const tooOld = first !== undefined && first.x < from - this.#slackMs;
+      const tooMany = arr.length > this.#maxPoints + this.#slackPoints;
+      if (!tooOld && !tooMany) continue;
       let drop = 0;
       while (drop < arr.length && (arr[drop] as XY).x < from) drop++;
       drop = Math.max(drop, arr.length - this.#maxPoints);

@@ -83,4 +83,11 @@ export function abandonText(level: AbandonLevel, ceilingPct: number): string {
   }
 }
 
+/** " 2.00 → 2.10" for a change, " 2.10" when there is only one value, "" for none. */
+export function fmtChange(oldValue: number | null, newValue: number | null): string {
+  if (newValue === null) return oldValue === null ? '' : ` ${fmtNumber(oldValue)}`;
+  if (oldValue === null || oldValue === newValue) return ` ${fmtNumber(newValue)}`;
+  return ` ${fmtNumber(oldValue)} → ${fmtNumber(newValue)}`;
+}
+
 export const GLYPH = { ok: '✓', warning: '!', error: '✕', info: 'i' } as const;

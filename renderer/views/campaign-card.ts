@@ -3,7 +3,7 @@
 // last decision with its outcome and time, and the conflict/429 counters. Built once and updated
 // in place; the override controls live in override-controls.ts.
 import type { CampaignView } from '../../preload/contract.ts';
-import { abandonLevel, abandonText, fmtNumber, fmtPct, fmtRatio, fmtTime, GLYPH, MISSING, OUTCOME_LABELS, outcomeSeverity } from '../dom/format.ts';
+import { abandonLevel, abandonText, fmtChange, fmtNumber, fmtPct, fmtRatio, fmtTime, GLYPH, MISSING, OUTCOME_LABELS, outcomeSeverity } from '../dom/format.ts';
 import { h, setText } from '../dom/h.ts';
 import { OverrideControls } from './override-controls.ts';
 import type { ViewContext } from './view.ts';
@@ -87,8 +87,7 @@ export class CampaignCard {
     const d = c.lastDecision;
     if (d) {
       const sev = outcomeSeverity(d.outcome);
-      const values = d.oldValue !== null || d.newValue !== null ? ` ${fmtNumber(d.oldValue)} → ${fmtNumber(d.newValue)}` : '';
-      set('decision', `${GLYPH[sev]} ${OUTCOME_LABELS[d.outcome]}${values}`);
+      set('decision', `${GLYPH[sev]} ${OUTCOME_LABELS[d.outcome]}${fmtChange(d.oldValue, d.newValue)}`);
       (f.decision as HTMLElement).dataset.severity = sev;
       (f.decision as HTMLElement).dataset.outcome = d.outcome;
       set('decisionTime', `at ${fmtTime(d.at, this.#now())}`);

@@ -31,6 +31,9 @@ export class DriftView implements View {
   readonly #panels = new Map<string, Panel>();
   #visible = false;
   readonly #offTheme: () => void;
+  /** Panels scrolled out of view skip drawing until they come back (a chart costs ~2–4 ms a draw). */
+  readonly #onScreen = new Set<string>();
+  readonly #observer: IntersectionObserver | null;
 
   constructor(ctx: ViewContext, store: HistoryStore) {
     this.#ctx = ctx;
@@ -39,6 +42,17 @@ export class DriftView implements View {
     this.#grid = h('div', { class: 'chart-grid' });
     section.append(this.#grid);
     this.element = section;
+    this.#observer = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          const id = (e.target as HTMLElement).dataset.campaignId;
+          if (!id) continue;
+          if (e.isIntersecting) this.#onScreen.add(id);
+          else this.#onScreen.delete(id);
+          this.#panels.get(id)?.chart?.setActive(this.#visible && e.isIntersecting);
+        }
+      }, { rootMargin: '200px' })
+      : null;
     this.#offTheme = onColorSchemeChange(() => {
       const theme = readChartTheme();
       for (const p of this.#panels.values()) p.chart?.setTheme(theme);
@@ -55,6 +69,7 @@ export class DriftView implements View {
       if (!p) {
         p = this.#panel(c);
         this.#panels.set(c.id, p);
+        this.#observer?.observe(p.element);
       }
       p.band = bandOf(c);
       p.chart?.setBand(p.band);
@@ -69,6 +84,8 @@ export class DriftView implements View {
     }
     for (const [id, p] of this.#panels) {
       if (seen.has(id)) continue;
+      this.#observer?.unobserve(p.element);
+      this.#onScreen.delete(id);
       p.chart?.destroy();
       p.element.remove();
       this.#panels.delete(id);
@@ -87,7 +104,7 @@ export class DriftView implements View {
   onShow(campaignId?: string): void {
     this.#visible = true;
     this.#ensureCharts();
-    for (const p of this.#panels.values()) p.chart?.setActive(true);
+    for (const [id, p] of this.#panels) p.chart?.setActive(!this.#observer || this.#onScreen.has(id));
     if (campaignId) {
       const p = this.#panels.get(campaignId);
       p?.element.scrollIntoView({ block: 'start' });
@@ -102,6 +119,7 @@ export class DriftView implements View {
 
   destroy(): void {
     this.#offTheme();
+    this.#observer?.disconnect();
     for (const p of this.#panels.values()) p.chart?.destroy();
   }
 

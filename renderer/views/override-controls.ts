@@ -2,7 +2,7 @@
 // release the override, apply the recommendation now. Each asks for confirmation, then shows the
 // outcome the loop reports (applied, conflict, rate-limited…), not an optimistic guess.
 import { CampaignCommandSchema, type CampaignCommand, type CampaignView, type CommandOutcome, type Result } from '../../preload/contract.ts';
-import { fmtNumber, GLYPH, OUTCOME_LABELS, outcomeSeverity } from '../dom/format.ts';
+import { fmtChange, fmtNumber, GLYPH, OUTCOME_LABELS, outcomeSeverity } from '../dom/format.ts';
 import { h, setText, uid } from '../dom/h.ts';
 import type { ViewContext } from './view.ts';
 
@@ -171,8 +171,7 @@ export class OverrideControls {
     const out = result.value;
     const d = out.decision;
     if (d) {
-      const values = d.newValue !== null ? ` ${fmtNumber(d.oldValue)} → ${fmtNumber(d.newValue)}` : '';
-      this.#show(d.outcome, `${GLYPH[outcomeSeverity(d.outcome)]} ${OUTCOME_LABELS[d.outcome]}${values}. ${out.message}`);
+      this.#show(d.outcome, `${GLYPH[outcomeSeverity(d.outcome)]} ${OUTCOME_LABELS[d.outcome]}${fmtChange(d.oldValue, d.newValue)}. ${out.message}`);
     } else {
       this.#show('done', `${GLYPH.ok} ${out.message}`);
     }

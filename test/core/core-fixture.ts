@@ -8,6 +8,7 @@ import { ManagedSecretStore } from '../../main/secrets/managed-secret-store.ts';
 import { MemoryBackend } from '../../main/secrets/memory-backend.ts';
 import { openSettingsStore } from '../../main/settings/settings-store.ts';
 import { createMemoryLogger } from '../../main/util/log.ts';
+import type { InvokeName, InvokeRequest, InvokeResponse, Result } from '../../preload/contract.ts';
 
 export interface CoreFixture {
   core: Core;
@@ -43,4 +44,9 @@ export async function eventually<T>(f: () => T | undefined | Promise<T | undefin
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The bridge dispatcher with the contract's types (dispatch itself takes unknown input). */
+export function invoke<K extends InvokeName>(core: Core, name: K, request: InvokeRequest<K>): Promise<Result<InvokeResponse<K>>> {
+  return core.dispatch(name, request) as Promise<Result<InvokeResponse<K>>>;
 }

@@ -80,6 +80,8 @@ describe('history', () => {
     assert.deepEqual(h.points('c').map((p) => p.t), [3, 4, 5]);
     assert.deepEqual(h.points('c', 4).map((p) => p.t), [4, 5]);
     assert.deepEqual(h.points('other'), []);
+    h.add('c', { t: 5, applied: 9, recommended: null, abandonPct: null });
+    assert.deepEqual(h.points('c').map((p) => [p.t, p.applied]), [[3, 3], [4, 4], [5, 9]]);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, startCore, type CoreFixture } from './core-fixture.ts';
+import { eventually, invoke, startCore, type CoreFixture } from './core-fixture.ts';
 
 describe('core in sandbox mode, over the real simulator', () => {
   let f: CoreFixture;
@@ -31,7 +31,7 @@ describe('core in sandbox mode, over the real simulator', () => {
     const sim = f.core.platform()!.sim!;
     const target = state.campaigns.find((c) => c.dialingMode === 'predictive')!;
     const before = sim.control.campaign(target.id)!.campaign.version!;
-    const r = await f.core.dispatch('campaign:command', { action: 'override', campaignId: target.id, value: 2.37, holdMinutes: 10 });
+    const r = await invoke(f.core, 'campaign:command', { action: 'override', campaignId: target.id, value: 2.37, holdMinutes: 10 });
     assert.equal(r.ok, true, JSON.stringify(r));
     const after = sim.control.campaign(target.id)!.campaign;
     assert.equal(after.maxCallsPerAgentDecimal, 2.37);
@@ -39,19 +39,19 @@ describe('core in sandbox mode, over the real simulator', () => {
     const view = f.core.state().campaigns.find((c) => c.id === target.id)!;
     assert.equal(view.mode, 'override');
     assert.equal(view.hold?.value, 2.37);
-    const events = await f.core.dispatch('events:get', { limit: 50 });
+    const events = await invoke(f.core, 'events:get', { limit: 50 });
     assert.ok(events.ok && events.value.some((e) => e.kind === 'override-started' && e.campaignId === target.id));
 
-    const rel = await f.core.dispatch('campaign:command', { action: 'release', campaignId: target.id });
+    const rel = await invoke(f.core, 'campaign:command', { action: 'release', campaignId: target.id });
     assert.equal(rel.ok, true);
     assert.notEqual(f.core.state().campaigns.find((c) => c.id === target.id)!.mode, 'override');
   });
 
   it('refuses commands for unknown campaigns and malformed requests', async () => {
-    const unknown = await f.core.dispatch('campaign:command', { action: 'pause', campaignId: 'no-such-campaign' });
+    const unknown = await invoke(f.core, 'campaign:command', { action: 'pause', campaignId: 'no-such-campaign' });
     assert.equal(unknown.ok, false);
     assert.equal(!unknown.ok && unknown.error.code, 'not-found');
-    const bad = await f.core.dispatch('campaign:command', { action: 'override', campaignId: 'x', value: -1, holdMinutes: 5 });
+    const bad = await invoke(f.core, 'campaign:command', { action: 'override', campaignId: 'x', value: -1, holdMinutes: 5 });
     assert.equal(!bad.ok && bad.error.code, 'invalid-request');
     const nope = await f.core.dispatch('settings:steal', {});
     assert.equal(!nope.ok && nope.error.code, 'unknown-method');

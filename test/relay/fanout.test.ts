@@ -99,9 +99,41 @@ test('among wide events the one with the fewest sends left is served first', asy
   s.publish(huge, frames('h'), 0);
   s.publish(wide, frames('w'), 0);
   await settle(s);
-  // The 1,000-wide event finished before the 5,000-wide one got far.
-  assert.equal(order.lastIndexOf('wide'), 999);
+  // The 1,000-wide event finished first; the older 5,000-wide one still got every eighth chunk.
+  const wideDone = order.lastIndexOf('wide');
+  assert.ok(wideDone < 1500, `wide finished at ${wideDone}`);
+  assert.ok(order.slice(0, wideDone).includes('huge'), 'the older event was not starved');
   assert.equal(order.length, 6000);
+});
+
+test('under a stream of narrower wide events the oldest, widest one is not starved', async () => {
+  const s = new FanoutScheduler({ inlineMax: 10, sliceMs: 1000, chunk: 50 });
+  let narrowDone = 0;
+  let narrowDoneWhenHugeDone = -1;
+  const huge = new Topic('huge', Array.from({ length: 2000 }, (_, i) => ({
+    deliverEvent: () => {
+      if (i === 1999) narrowDoneWhenHugeDone = narrowDone;
+    },
+  })));
+  s.publish(huge, frames('h'), 0);
+  for (let k = 0; k < 200; k++) {
+    s.publish(new Topic(`w${k}`, Array.from({ length: 100 }, (_, i) => ({ deliverEvent: () => (i === 99 ? narrowDone++ : undefined) }))), frames('w'), 0);
+  }
+  await settle(s);
+  assert.equal(narrowDone, 200);
+  // Pure shortest-first would finish all 200 narrower events first; every eighth chunk is the huge one's.
+  assert.ok(narrowDoneWhenHugeDone >= 0 && narrowDoneWhenHugeDone < 190, `narrower events done first: ${narrowDoneWhenHugeDone}`);
+});
+
+test('completion times are recorded per event for narrow and ~1,000-wide fan-outs', async () => {
+  const s = new FanoutScheduler({ inlineMax: 256, sliceMs: 4, chunk: 128 });
+  s.publish(new Topic('n', Array.from({ length: 50 }, () => new Recorder())), frames('1'), performance.now());
+  s.publish(new Topic('w', Array.from({ length: 1000 }, () => new Recorder())), frames('2'), performance.now());
+  s.publish(new Topic('m', Array.from({ length: 300 }, () => new Recorder())), frames('3'), performance.now());
+  await settle(s);
+  assert.equal(s.completion.narrow.count, 1);
+  assert.equal(s.completion.wide.count, 1, 'the 1,000-wide event; the 300-wide one is in neither class');
+  assert.ok(s.completion.wide.summary().max >= 0);
 });
 
 test('flushAll delivers everything synchronously (used by the drain)', () => {

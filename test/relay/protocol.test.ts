@@ -80,3 +80,14 @@ test('upstream frames are delivered only from the topic\'s home channel', () => 
   assert.equal(handleEnvelope('{"topicName":"a","eventBody":{}}', home.h), 'event');
   assert.equal(handleEnvelope('{"topicName":"a","eventBody":{}}', home.h), 'event', 'without an id nothing can be deduplicated');
 });
+
+test('a refused channel socket means a new channel, unless a proxy is to blame', async () => {
+  const { channelIsGone, describeFailure } = await import('../../main/relay/upstream-types.ts');
+  assert.equal(channelIsGone(describeFailure({ status: 404, reason: 'not-found' })), true);
+  assert.equal(channelIsGone(describeFailure({ status: 401, reason: 'unauthorized' })), true);
+  assert.equal(channelIsGone(describeFailure({ status: 404, reason: 'upgrade-stripped' })), false);
+  assert.equal(channelIsGone(describeFailure({ status: 403, reason: 'proxy-forbidden' })), false);
+  assert.equal(channelIsGone(describeFailure({ status: 429 })), false);
+  assert.equal(channelIsGone(describeFailure({ status: 503 })), false);
+  assert.equal(channelIsGone(describeFailure(new Error('socket hang up'))), false);
+});

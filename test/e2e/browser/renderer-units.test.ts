@@ -10,7 +10,7 @@ import { checkedBridge, type BridgeProblem } from '../../../renderer/bridge/chec
 import { createWsBridge, type ConnectionStatus } from '../../../renderer/bridge/ws-bridge.ts';
 import { HistoryStore } from '../../../renderer/charts/history-buffer.ts';
 import { addTime, diffTime, endOfTime, formatTime, startOfTime } from '../../../renderer/charts/time-adapter.ts';
-import { abandonLevel, abandonText, fmtMs, fmtNumber, fmtPct, fmtRatio, fmtTime } from '../../../renderer/dom/format.ts';
+import { abandonLevel, abandonText, fmtChange, fmtMs, fmtNumber, fmtPct, fmtRatio, fmtTime } from '../../../renderer/dom/format.ts';
 import { buildSettingsUpdate, fieldForPath, formValuesFrom } from '../../../renderer/views/settings-model.ts';
 import { defaultSettings } from '../../../main/settings/schema.ts';
 import { startHeadlessHost } from '../../../main/headless/index.ts';
@@ -28,6 +28,10 @@ test('formatting: missing values are a dash, units are explicit', () => {
   assert.equal(fmtTime(at, at + 1000), '09:03:07');
   assert.equal(fmtTime(at, at + 2 * 86_400_000), '2026-01-05 09:03:07');
   assert.equal(fmtTime('not a date'), '—');
+  assert.equal(fmtChange(2, 2.1), ' 2.00 → 2.10');
+  assert.equal(fmtChange(null, 3), ' 3.00');
+  assert.equal(fmtChange(3, 3), ' 3.00');
+  assert.equal(fmtChange(null, null), '');
 });
 
 test('abandon levels come with words, so colour is never the only signal', () => {
@@ -74,7 +78,7 @@ test('settings form: an error path finds its field, whatever prefix main used', 
 const point = (t: number, v: number | null = 2, a: number | null = 2.5): HistoryPoint => ({ t, applied: v, recommended: v === null ? null : v + 0.1, abandonPct: a });
 
 test('history buffer: sorted, deduplicated, 24 h and 3,000 points at most, arrays kept in place', () => {
-  const h = new HistoryStore({ windowMs: 10_000, maxPoints: 5 });
+  const h = new HistoryStore({ windowMs: 10_000, maxPoints: 5, trimSlackMs: 0, trimSlackPoints: 0 });
   const s = h.series('c');
   const applied = s.applied;
   h.merge('c', [point(3000), point(1000), point(2000, null)]);
@@ -94,6 +98,25 @@ test('history buffer: sorted, deduplicated, 24 h and 3,000 points at most, array
   // A fetched history merged after live points keeps both.
   h.merge('c', [point(15_000), point(12_000)]);
   assert.deepEqual(s.applied.map((p) => p.x), [12_000, 15_000, 20_000]);
+});
+
+test('history buffer: with slack, trimming happens in batches and the series stays bounded', () => {
+  const h = new HistoryStore({ maxPoints: 2_880, trimSlackPoints: 120 });
+  const s = h.series('c');
+  let maxLen = 0;
+  let trims = 0;
+  let prev = 0;
+  for (let i = 0; i < 10_000; i++) {
+    h.append('c', point(i * 30_000));
+    if (s.applied.length < prev) trims++;
+    prev = s.applied.length;
+    maxLen = Math.max(maxLen, s.applied.length);
+  }
+  assert.ok(maxLen <= 2_880 + 120 + 1, `bounded: ${maxLen}`);
+  assert.ok(s.applied.length >= 2_880, 'never below a full day');
+  // One trim per ~60 appends (30 min of slack), not one per append.
+  assert.ok(trims < 200, `trimmed in batches (${trims} trims for 10,000 appends)`);
+  assert.ok((s.applied[0] as { x: number }).x >= s.lastT - 86_400_000 - 30 * 60_000, 'nothing older than the window plus slack');
 });
 
 test('time adapter: local-time units and formats', () => {

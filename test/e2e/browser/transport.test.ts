@@ -116,7 +116,8 @@ describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
     const g = await openGuardedPage(browser.context);
     await g.page.goto(stack.url.replace('127.0.0.1', 'localhost'));
     await g.page.locator('[data-field="connection"][data-state="open"]').waitFor();
-    assert.ok((await g.page.locator('.campaign-card').count()) > 0);
+    await g.page.locator('.campaign-card').first().waitFor();
+    assert.equal(new URL(g.page.url()).host, `localhost:${stack.port}`);
     g.assertClean();
     await g.page.close();
   });

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRenderer } from '../../../../renderer/build-renderer.ts';
+import { buildRenderer } from '../../../../scripts/build-renderer.ts';
 
 let built: Promise<string> | undefined;
 

@@ -9,6 +9,7 @@ import type { CoreFacade } from '../../../../main/core/core-facade.ts';
 import { startHeadlessHost, type HeadlessHost, type HeadlessHostOptions } from '../../../../main/headless/index.ts';
 import { createMemoryLogger } from '../../../../main/util/log.ts';
 import { FakeCore } from './fake-core.ts';
+import { startRealStack } from './real-stack.ts';
 import { builtRendererDir } from './renderer-build.ts';
 
 /** What the tests may do to the platform behind the core (the simulator, with the real core). */
@@ -76,5 +77,5 @@ export async function startFakeStack(opts: StackOptions = {}): Promise<Stack & {
   };
 }
 
-// ▼ The one line to switch the browser e2e tests between the in-test core and the real one.
-export const startStack: (opts?: StackOptions) => Promise<Stack> = startFakeStack;
+// ▼ The browser e2e tests run on the real core and simulator; PACEKEEPER_E2E_CORE=fake switches to the in-test core.
+export const startStack: (opts?: StackOptions) => Promise<Stack> = process.env.PACEKEEPER_E2E_CORE === 'fake' ? startFakeStack : startRealStack;

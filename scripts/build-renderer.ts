@@ -1,7 +1,9 @@
 // Builds the dashboard into a directory the Electron app:// handler and the headless host serve:
 // app.js (browser ESM, chart.js and zod bundled), index.html and styles.css copied as they are,
-// plus the bundle's source map and licence file. Runs in Node (scripts/build.ts, tests, the
-// benchmark) but uses esbuild only, so it type-checks with the renderer's browser libs.
+// plus the bundle's source map and licence file. Runs in Node: scripts/build.ts, the headless
+// command (first run from a source checkout), tests and the benchmark.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export interface BuildRendererOptions {
@@ -18,16 +20,16 @@ export interface BuiltRenderer {
   files: string[];
 }
 
-/** This directory, as a file path, whatever the platform's spelling. */
+/** The renderer's sources, next to this script's folder. */
 function rendererDir(): string {
-  const path = decodeURIComponent(new URL('.', import.meta.url).pathname);
-  // file:///C:/x/ → /C:/x/ on Windows: drop the slash before the drive letter.
-  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+  return fileURLToPath(new URL('../renderer/', import.meta.url));
 }
 
 /** `buildRenderer('dist/renderer')` is short for `buildRenderer({ outdir: 'dist/renderer' })`. */
 export async function buildRenderer(options: BuildRendererOptions | string): Promise<BuiltRenderer> {
-  const opts = typeof options === 'string' ? { outdir: options } : options;
+  const given = typeof options === 'string' ? { outdir: options } : options;
+  // Relative output paths are relative to the caller's working directory, not to renderer/.
+  const opts = { ...given, outdir: resolve(given.outdir) };
   const dir = rendererDir();
   const result = await build({
     absWorkingDir: dir,
