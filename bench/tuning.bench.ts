@@ -62,7 +62,7 @@ export async function run(flags: string[]): Promise<boolean> {
     `Seeds ${seeds[0]}–${seeds.at(-1)} (${tuning ? 'TUNING seeds: the gains were chosen on these' : 'evaluation seeds, not used for tuning; gains were tuned on 9001–9020'}),`,
     `${scenarios.length} scenarios × ${seeds.length} seeds × ${(cfg.durationSec / 3600).toFixed(0)} simulated hours,`,
     `pacing = lines per available agent, bounds [${cfg.bounds.min}, ${cfg.bounds.max}], start at ${cfg.initial.toFixed(1)} (progressive),`,
-    `Pacekeeper cycle ${cfg.intervalSec} s with a ±${cfg.stepLimit * 100}% step guard; VICIdial replica every 15 s; seed law every ${cfg.intervalSec} s.`,
+    `Pacekeeper cycle ${cfg.intervalSec} s with a ±${cfg.stepLimit * 100}% step guard (a flagged, audited emergency cut may go down to −${cfg.emergencyCut * 100}%); VICIdial replica every 15 s; seed law every ${cfg.intervalSec} s.`,
     `Best fixed ratio = per scenario and seed, the fixed value with the best occupancy at cumulative abandon ≤ 3% (hindsight).`,
   ].join('\n');
   console.log(header + '\n');

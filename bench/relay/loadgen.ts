@@ -18,7 +18,7 @@ let hist = new Map(CLASSES.map((c) => [c, new LogHistogram()]));
 let received = 0;
 /** Per event (wide topics and the probe): the latest receipt in this process. */
 let lastByEvent = new Map<number, number>();
-const closes: Record<string, number> = {};
+let closes: Record<string, number> = {};
 let lastCloseAt = 0;
 const sessions: Session[] = [];
 let widths: number[] = [];
@@ -165,6 +165,10 @@ serve(async (msg) => {
       hist = new Map(CLASSES.map((c) => [c, new LogHistogram()]));
       received = 0;
       lastByEvent = new Map();
+      if (msg.closes) {
+        closes = {};
+        lastCloseAt = 0;
+      }
       return {};
     case 'report':
       return {

@@ -84,7 +84,7 @@ export function buildRows(results: Partial<Record<'relay' | 'nginx' | 'direct' |
     const rise = (paused.latency.all?.p99 ?? 0) / Math.max(1e-9, base.latency.all?.p99 ?? 0) - 1;
     const r = ratio(Math.max(0, rise * 100), 20);
     rows.push({
-      measure: `Healthy-client p99 with 5% of clients paused, ${lo} ev/s (slow-consumer closes ${paused.relayInternal?.slowCloses ?? 0}: kernel buffers absorb a paused client's traffic for this long)`,
+      measure: `Healthy-client p99 with 5% of clients paused, ${lo} ev/s (slow-consumer closes ${paused.relayInternal?.slowCloses ?? 0}: kernel buffers absorb a paused client's traffic for this long; no-pong drops so far ${paused.relayInternal?.noPongCloses ?? 0})`,
       goal: 'rises by ≤ 20%',
       relay: `${ms(paused.latency.all?.p99)} vs ${ms(base.latency.all?.p99)} (${rise >= 0 ? '+' : ''}${(rise * 100).toFixed(0)}%)`, nginx: 'n/a', direct: 'n/a', ratio: r.text, ok: r.ok,
     });

@@ -41,7 +41,7 @@ export interface RatePhase {
   emitterLagMaxMs: number;
   relayInternal?: {
     p50: number; p99: number; max: number; longestSliceMs: number; queueP99Bytes: number; slowCloses: number; coalesced: number;
-    narrowDoneP99: number; wideDoneP99: number; wideDoneCount: number; loopDelayMaxMs: number; loopDelayP99Ms: number;
+    narrowDoneP99: number; wideDoneP99: number; wideDoneCount: number; loopDelayMaxMs: number; loopDelayP99Ms: number; noPongCloses: number;
   };
 }
 
@@ -228,7 +228,7 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
       phase.relayInternal = {
         ...m.latencyMs, longestSliceMs: m.fanout.longestSliceMs, queueP99Bytes: m.queue.depthP99Bytes, slowCloses: m.closes.slowConsumer, coalesced: m.coalesced,
         narrowDoneP99: m.fanout.completionNarrowMs.p99, wideDoneP99: m.fanout.completionWideMs.p99, wideDoneCount: m.fanout.completionWideMs.count,
-        loopDelayMaxMs: m.eventLoopDelayMs.max, loopDelayP99Ms: m.eventLoopDelayMs.p99,
+        loopDelayMaxMs: m.eventLoopDelayMs.max, loopDelayP99Ms: m.eventLoopDelayMs.p99, noPongCloses: m.closes.noPong,
       };
     }
     result.phases.push(phase);
@@ -239,6 +239,8 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
   if (o.drain && relay) {
     await settle();
     await sleep(1000);
+    // Count only the closes the drain causes (paused clients were dropped earlier for no pong).
+    await Promise.all(gens.map((g) => g.call({ cmd: 'reset', closes: true })));
     const drained = new Promise<unknown>((resolve) => relay?.proc.on('message', (m: { event?: string; report?: unknown }) => m.event === 'drained' && resolve(m.report)));
     const sig = monoMs();
     relay.kill('SIGTERM');
@@ -276,7 +278,7 @@ interface RelayMetricsLite {
   eventLoopDelayMs: { p99: number; max: number };
   fanout: { longestSliceMs: number; completionNarrowMs: { p99: number }; completionWideMs: { p99: number; count: number } };
   queue: { depthP99Bytes: number };
-  closes: { slowConsumer: number };
+  closes: { slowConsumer: number; noPong: number };
   coalesced: number;
 }
 

@@ -82,6 +82,8 @@ interface Engines {
   unsubscribers: Array<() => void>;
 }
 
+/** The Electron dashboard's origin (main/electron serves the renderer on app://pacekeeper). */
+const DASHBOARD_ORIGIN = 'app://pacekeeper';
 const RESTART_SECTIONS: SettingsSection[] = ['genesys', 'sandbox'];
 const NET_SECTIONS: SettingsSection[] = ['proxy', 'tls', 'net'];
 
@@ -271,7 +273,8 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       const relay = createRelay({
         port: o.relayPort ?? s.port,
         token,
-        allowedOrigins: [...s.allowedOrigins],
+        // The dashboard's own origin is always allowed; users add their tools' origins in settings.
+        allowedOrigins: [DASHBOARD_ORIGIN, ...s.allowedOrigins],
         pool: { maxChannels: s.maxChannels, maxTopicsPerChannel: s.maxTopicsPerChannel },
         upstream: genesysUpstream(e.client),
         logger: o.logger,

@@ -18,9 +18,14 @@
 //   nears the ceiling; downward steps never taper.
 // - Feed-forward: a clear step in the answer (connect) rate moves the value by the inverse step
 //   (answer-shift.ts), within the same per-cycle step budget, before abandons pile up.
+// - Rolling window as a constraint: while the last 30 minutes ran over the ceiling, the setpoint
+//   drops to repay them before they leave the window; a window running under it spends a little.
+// - Emergency cut (emergency-cut.ts): the one documented exception to the step limit, down only,
+//   bounded, on a significant abandon excess or a team-size drop; then a short no-rise hold.
 // - Cold start: from progressive, a fixed ramp until the day's first abandon.
 import { DEFAULT_ANSWER_SHIFT_OPTIONS, INITIAL_ANSWER_SHIFT, updateAnswerShift, type AnswerShiftOptions, type AnswerShiftState } from './answer-shift.ts';
 import { clamp, type Controller, type ControllerDecision, type ControllerInput } from './controller.ts';
+import { workingSetpoint } from './setpoint.ts';
 import {
   afterCut,
   DEFAULT_EMERGENCY_CUT_OPTIONS,
@@ -67,7 +72,7 @@ export interface ComplianceOptions {
   volumeMargin: number;
   /** Gain of the cumulative-budget term on the setpoint. */
   budgetGain: number;
-  /** The budget term raises the setpoint by at most this share of the gap to the ceiling. */
+  /** The budget terms raise the setpoint by at most this share of the gap to the ceiling. */
   budgetCapShare: number;
   /** Day counts enter the budget and the ceiling only after this many live answers. */
   dayMinLive: number;
@@ -77,11 +82,11 @@ export interface ComplianceOptions {
   windowStaleBelow: number;
   /** Cut by the full step while the fresh rolling window runs at or above this (stability guard). */
   windowCutPct: number;
-  /** Gain of the rolling-window budget on the setpoint (0: off). */
+  /** Points of setpoint per point the rolling window runs over the ceiling (0: off; setpoint.ts). */
   windowBudgetGain: number;
   /** The window budget never lowers the setpoint below this share of it. */
   windowBudgetFloor: number;
-  /** Gain with which a window running under the setpoint raises it (0: off). */
+  /** Points of setpoint per point a rolling window runs under the setpoint (0: off). */
   windowSpendGain: number;
   /** Cold-start ramp per cycle (fraction) until the day has `rampUntilAbandons` abandons. */
   rampStep: number;
@@ -239,25 +244,8 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const windowPct = priorEstimatePct(signals.window.abandoned, signals.window.live, o.setpointPct, o.priorLive);
       const dayPct = signals.day.live >= o.dayMinLive ? (100 * signals.day.abandoned) / signals.day.live : undefined;
 
-      // Spend or repay the day's budget: a day running under the setpoint raises the target a
-      // little, one running over lowers it; bounded to stay clear of the ceiling.
-      const perHour = signals.window.spanSec > 0 ? (signals.window.live * 3600) / signals.window.spanSec : 0;
-      const base = o.setpointPct - (perHour > 0 ? Math.min(0.5, o.volumeMargin * Math.sqrt(o.setpointPct / perHour)) : 0);
-      let sp = base;
-      if (dayPct !== undefined) {
-        const weight = Math.min(1, signals.day.live / (4 * o.dayMinLive));
-        sp += o.budgetGain * weight * (base - dayPct);
-        sp = Math.min(base + o.budgetCapShare * (o.ceilingPct - base), Math.max(0.5 * base, sp));
-      }
-      // The rolling window as a constraint: abandons the last 30 minutes already spent above the
-      // setpoint are repaid in the rest of the window, fresh or stale, so an early cluster is not
-      // joined by ordinary abandons before it leaves the window.
-      if (o.windowBudgetGain > 0 && signals.window.live >= o.dayMinLive && windowPct > o.ceilingPct) {
-        sp = Math.min(sp, Math.max(o.windowBudgetFloor * base, base - o.windowBudgetGain * (windowPct - o.ceilingPct)));
-      } else if (o.windowSpendGain > 0 && signals.window.live >= o.dayMinLive && windowPct < base) {
-        // A quiet window leaves room: spend a little of it, within the day budget's bound.
-        sp = Math.min(base + o.budgetCapShare * (o.ceilingPct - base), sp + o.windowSpendGain * (base - windowPct));
-      }
+      // Spend or repay the day's and the rolling window's budgets (setpoint.ts).
+      const sp = workingSetpoint({ windowLive: signals.window.live, windowPct, windowSpanSec: signals.window.spanSec, dayLive: signals.day.live, dayPct }, o);
       const e = Math.max(-o.errorCap, Math.min(o.errorCap, Math.log(sp / estimate)));
 
       const worst = Math.max(estimate, dayPct ?? 0);

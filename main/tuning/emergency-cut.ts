@@ -2,20 +2,25 @@
 // "no update larger than ±10 % of the ratio, except a documented emergency cut").
 //
 // The PI and its step limit are built for noise: abandons are rare, so they move the value slowly.
-// When the plant itself changes (the answer rate jumps, half the team logs off), a 10 % step per
-// cycle needs minutes to undo the over-dialing, and those minutes fill a 30-minute window with
-// abandons. The emergency path notices that within a cycle or two, from counts the loop already
-// reads every cycle:
-//   - abandon excess: the abandons of the last few minutes, tested against the ceiling with a
-//     one-sided Poisson test on counts (the expectation carries a prior of `priorLive` pseudo
-//     answers at the ceiling, so a quiet or empty window never fires), at several horizons with a
-//     Bonferroni-corrected level. A zero-abandon or noisy window cannot fire: it needs at least
-//     `minAbandons` abandons and p < alpha / horizons.
-//   - a strong answer-rate rise (answer-shift.ts, z ≥ `answerZ`): its inverse step lands at once.
-// A cut is only ever downward, sized from the excess (the load change that brings the short-horizon
-// rate back to the setpoint under the elasticity `elasticity`), never smaller than the normal step
-// and never larger than `maxCut`. The abandons that triggered it are then spent (a cut is not
-// triggered twice by the same evidence), and the value does not rise for `holdSec`.
+// When the plant itself changes (the answer rate jumps, half the team logs off), 10 % per cycle
+// needs minutes to undo the over-dialing, and those minutes fill a 30-minute window with abandons.
+// This path notices within a cycle or a few, from the counts the loop already reads every cycle
+// (live answers and abandons from analytics; attempts and connects from the campaign stats):
+//   - abandon excess: the abandons of the last 1–8 minutes against the ceiling, a one-sided
+//     Poisson test on counts, never on a ratio. The expectation carries a prior of `priorLive`
+//     pseudo answers at the ceiling, so a quiet or empty window cannot fire. It also needs at
+//     least `minAbandons` abandons, p < alpha / horizons (Bonferroni), and an excess large enough
+//     to move a 30-minute window by `minWindowPts` points (a burst of 10 threatens 20 agents'
+//     window, not 100 agents').
+//   - throughput drop: live answers over the last `dropHorizonSec` far below their 30-minute
+//     reference while the connect ratio has not fallen and our own value has not: fewer agents
+//     are taking calls (a shift change), and the value that suited the old team over-dials.
+// A cut only ever goes down. It is sized from the evidence (the load change that brings the
+// short-horizon rate back to the setpoint under `elasticity`; or share^`dropExponent` of a
+// throughput drop), never smaller than the normal step and never larger than `maxCut`, which the
+// loop's guard enforces too (guards.ts). The evidence is then spent, so the same abandons cannot
+// cut twice, and the value does not rise for `holdSec`. The decision is audited with the reason
+// `emergency-cut` (`emergency-cut+throughput`) and its test statistics as terms.
 import { poissonUpperTail } from './load-model.ts';
 
 export interface EmergencyCutOptions {

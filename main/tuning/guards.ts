@@ -25,7 +25,7 @@ export interface GuardInput {
   /** Largest relative change per cycle (0.10 = ±10 %); undefined for an operator override. */
   stepLimit: number | undefined;
   /**
-   * Largest relative cut for a proposal the controller flagged as an emergency cut (0.40 = −40 %);
+   * Largest relative cut for a proposal the controller flagged as an emergency cut (0.50 = −50 %);
    * undefined otherwise. It widens the step limit downward only: a rise is always held to
    * `stepLimit`.
    */

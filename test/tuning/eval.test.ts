@@ -15,7 +15,8 @@ describe('evaluation harness', () => {
     const b = evaluateRun('steady', 5, { kind: 'compliance-pi' }, HOUR);
     assert.deepEqual(a, b);
     assert.ok(a.meanRatio > 1, 'it ramped up from progressive');
-    assert.ok(a.maxStepPct <= 10 + 1e-6, `never more than a 10 % step (${a.maxStepPct})`);
+    assert.ok(a.maxRisePct <= 10 + 1e-6, `never a rise of more than 10 % (${a.maxRisePct})`);
+    assert.ok(a.maxStepPct <= 50 + 1e-6, `a fall beyond 10 % only as a bounded emergency cut (${a.maxStepPct})`);
     const fixed = evaluateRun('steady', 5, { kind: 'fixed-ratio', value: 1 }, HOUR);
     assert.equal(fixed.abandonPct, 0, 'progressive dialing abandons nothing in this model');
     assert.ok(a.occupancyPct > fixed.occupancyPct, 'and the controller keeps agents busier than progressive');
@@ -38,12 +39,16 @@ describe('evaluation harness', () => {
     assert.equal(s.meanRatio, (30 * 1 + 60 * 2 + 30 * 6) / 120);
     assert.equal(s.clampPct, 50);
     assert.equal(s.maxStepPct, 200);
+    assert.equal(s.maxRisePct, 200);
+    const cutThenRise = ratioStats([{ tSec: 0, ratio: 4 }, { tSec: 30, ratio: 2 }, { tSec: 60, ratio: 2.2 }], 90, { min: 1, max: 6 });
+    assert.equal(cutThenRise.maxStepPct, 50, 'a cut counts as a step');
+    assert.ok(Math.abs(cutThenRise.maxRisePct - 10) < 1e-9, 'but not as a rise');
   });
 });
 
 describe('evaluation report', () => {
   const m = (abandonPct: number, occupancyPct: number, worst30Pct = 5): RunMetrics => ({
-    abandonPct, occupancyPct, worst30Pct, worst30AfterJumpPct: 6, talkMinPerAgentHour: 45, clampPct: 1, meanRatio: 3.8, maxStepPct: 10,
+    abandonPct, occupancyPct, worst30Pct, worst30AfterJumpPct: 6, talkMinPerAgentHour: 45, clampPct: 1, meanRatio: 3.8, maxStepPct: 10, maxRisePct: 10,
   });
   const job = (seed: number, ours: RunMetrics): EvalJobResult => ({
     scenario: 'steady', seed, oracleRatio: 4,

@@ -23,6 +23,14 @@ describe('guards', () => {
     assert.deepEqual(applyGuards({ ...base, current: 2, proposed: 1 }), { action: 'write', value: 1.8, limitedBy: ['step-limit'] });
   });
 
+  test('emergency cut: a flagged cut may go further down, to the emergency limit; a rise never', () => {
+    assert.deepEqual(applyGuards({ ...base, current: 3, proposed: 1.8, emergencyCut: 0.5 }), { action: 'write', value: 1.8, limitedBy: [] });
+    assert.deepEqual(applyGuards({ ...base, current: 3, proposed: 1.2, emergencyCut: 0.5 }), { action: 'write', value: 1.5, limitedBy: ['step-limit'] });
+    assert.deepEqual(applyGuards({ ...base, current: 2, proposed: 2.9, emergencyCut: 0.5 }), { action: 'write', value: 2.2, limitedBy: ['step-limit'] });
+    assert.equal(applyGuards({ ...base, current: 3, proposed: 1.8 }).value, 2.7, 'unflagged: the normal ±10 %');
+    assert.equal(applyGuards({ ...base, current: 3, proposed: 1.8, emergencyCut: 0.05 }).value, 2.7, 'an emergency limit below the step limit never tightens it');
+  });
+
   test('clamps win over the step limit (a value outside the bounds is brought in)', () => {
     const g = applyGuards({ ...base, current: 0.5, proposed: 0.5 });
     assert.equal(g.action, 'write');

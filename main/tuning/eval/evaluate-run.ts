@@ -64,8 +64,10 @@ export interface RunMetrics {
   /** Share of the day the value sat at a clamp, percent. */
   clampPct: number;
   meanRatio: number;
-  /** Largest single relative change, percent. */
+  /** Largest single relative change, percent (an emergency cut may exceed the step limit)… */
   maxStepPct: number;
+  /** …the largest rise, percent, may not. */
+  maxRisePct: number;
 }
 
 const VICIDIAL_UPDATE_SEC = 15;
@@ -88,12 +90,12 @@ function sampleOf(c: Counts) {
 }
 
 /** Runs one scenario/seed with one controller and scores it. */
-export function evaluateRun(name: ScenarioName, seed: number, spec: ControllerSpec, cfg: EvalConfig = DEFAULT_EVAL_CONFIG, build: (s: ControllerSpec) => Controller<unknown> = buildController): RunMetrics {
+export function evaluateRun(name: ScenarioName, seed: number, spec: ControllerSpec, cfg: EvalConfig = DEFAULT_EVAL_CONFIG): RunMetrics {
   const config = scenario(name, { seed, pacing: { initial: cfg.initial } });
   if (spec.kind === 'fixed-ratio') {
     return score(runFixed(config, spec.value, { durationSec: cfg.durationSec }), name, cfg.bounds);
   }
-  const controller = build(spec);
+  const controller = buildController(spec);
   const ours = spec.kind === 'compliance-pi';
   const vici = spec.kind === 'vicidial-adaptive';
   // The replica samples agents every second and updates every 15 s, as AST_VDadapt does.
@@ -178,21 +180,27 @@ function worstFrom(buckets: readonly Counts[], from: number): number {
 }
 
 /** Time-weighted statistics of the pacing value over the run. */
-export function ratioStats(ratios: readonly RatioPoint[], durationSec: number, bounds: Bounds): Pick<RunMetrics, 'clampPct' | 'meanRatio' | 'maxStepPct'> {
+export function ratioStats(ratios: readonly RatioPoint[], durationSec: number, bounds: Bounds): Pick<RunMetrics, 'clampPct' | 'meanRatio' | 'maxStepPct' | 'maxRisePct'> {
   let atClamp = 0;
   let weighted = 0;
   let maxStep = 0;
+  let maxRise = 0;
   for (let i = 0; i < ratios.length; i++) {
     const p = ratios[i]!;
     const end = i + 1 < ratios.length ? ratios[i + 1]!.tSec : durationSec;
     const span = Math.max(0, end - p.tSec);
     weighted += p.ratio * span;
     if (p.ratio <= bounds.min + 1e-9 || p.ratio >= bounds.max - 1e-9) atClamp += span;
-    if (i > 0) maxStep = Math.max(maxStep, Math.abs(p.ratio / ratios[i - 1]!.ratio - 1));
+    if (i > 0) {
+      const change = p.ratio / ratios[i - 1]!.ratio - 1;
+      maxStep = Math.max(maxStep, Math.abs(change));
+      maxRise = Math.max(maxRise, change);
+    }
   }
   return {
     clampPct: durationSec > 0 ? (100 * atClamp) / durationSec : 0,
     meanRatio: durationSec > 0 ? weighted / durationSec : ratios[0]?.ratio ?? 0,
     maxStepPct: 100 * maxStep,
+    maxRisePct: 100 * maxRise,
   };
 }
