@@ -10,6 +10,7 @@ import { defaultDataDir } from '../core/data-dir.ts';
 import { startHeadlessHost, type HeadlessHost } from '../headless/index.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
 import { redactor } from '../util/redact.ts';
+import { parseCommand, UsageError, untilStopSignal } from './command-args.ts';
 
 export const HEADLESS_USAGE = `usage: pacekeeper headless [options]
 
@@ -28,7 +29,6 @@ options:
 When ready, stdout gets one JSON line: {"dashboard","relay","mode","dataDir"}.
 Open the dashboard URL in a browser; its #token=… fragment is the access token.`;
 
-export class UsageError extends Error {}
 
 export interface HeadlessArgs {
   sandbox: boolean;
@@ -98,18 +98,9 @@ async function rendererDir(explicit: string | undefined): Promise<string> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let args: HeadlessArgs | 'help';
-  try {
-    args = parseHeadlessArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`pacekeeper headless: ${e.message}\n\n${HEADLESS_USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    console.log(HEADLESS_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand('headless', HEADLESS_USAGE, () => parseHeadlessArgs(argv));
+  if ('exit' in parsed) return parsed.exit;
+  const args = parsed.options;
   const logger = createLogger({ level: args.logLevel });
   let core: Core | undefined;
   let host: HeadlessHost | undefined;
@@ -144,10 +135,6 @@ export async function run(argv: string[]): Promise<number> {
   const relay = core.relayPort();
   console.log(JSON.stringify({ dashboard: host.url, relay: relay === null ? null : `ws://127.0.0.1:${relay}`, mode: state.platform.mode, dataDir: args.dataDir }));
   logger.info('headless host ready', { dashboard: host.origin, mode: state.platform.mode, campaigns: state.campaigns.length });
-  await new Promise<void>((resolveWait) => {
-    const onSignal = (sig: string) => void stop(sig).then(resolveWait);
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-  });
+  await stop(await untilStopSignal());
   return 0;
 }

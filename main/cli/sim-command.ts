@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../util/log.ts';
 import { startSimulator, type SimulatorOptions } from '../sim/index.ts';
+import { parseCommand, UsageError, untilStopSignal } from './command-args.ts';
 
 export const SIM_USAGE = `usage: pacekeeper sim [options]
 
@@ -24,7 +25,6 @@ options:
 On ready, stdout gets one JSON line: {"url","clientId","clientSecret"[,"caPem"]}.
 The admin endpoint is under <url>/__sim/ (loopback only; Basic auth with the client id and secret).`;
 
-class UsageError extends Error {}
 
 function num(name: string, raw: string | undefined, opts: { int?: boolean; min?: number } = {}): number | undefined {
   if (raw === undefined) return undefined;
@@ -78,18 +78,9 @@ export function parseSimArgs(argv: string[]): SimulatorOptions | 'help' {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let opts: SimulatorOptions | 'help';
-  try {
-    opts = parseSimArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`pacekeeper sim: ${e.message}\n\n${SIM_USAGE}`);
-    return 2;
-  }
-  if (opts === 'help') {
-    console.log(SIM_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand('sim', SIM_USAGE, () => parseSimArgs(argv));
+  if ('exit' in parsed) return parsed.exit;
+  const opts = parsed.options;
   const logger = createLogger({ bindings: { cmd: 'sim' } });
   let sim;
   try {
@@ -102,21 +93,13 @@ export async function run(argv: string[]): Promise<number> {
   if (sim.caPem) ready.caPem = sim.caPem;
   process.stdout.write(JSON.stringify(ready) + '\n');
 
-  const running = sim;
-  return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      logger.info('simulator stopping', { signal });
-      running.close().then(
-        () => resolve(0),
-        (e: unknown) => {
-          logger.error('simulator did not close cleanly', { error: e instanceof Error ? e.message : String(e) });
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await untilStopSignal();
+  logger.info('simulator stopping', { signal });
+  try {
+    await sim.close();
+    return 0;
+  } catch (e) {
+    logger.error('simulator did not close cleanly', { error: e instanceof Error ? e.message : String(e) });
+    return 1;
+  }
 }

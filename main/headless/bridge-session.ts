@@ -6,7 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import { WsClientFrameSchema, type BridgeError, type Result, type WsServerFrame } from '../../preload/contract.ts';
 import type { BridgeDispatch } from '../core/bridge-dispatch.ts';
 import type { Logger } from '../util/log.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { TokenBucket } from '../util/token-bucket.ts';
 
 export interface SessionLimits {
   /** Sustained bridge requests per second per connection, and the burst allowed. */
@@ -49,7 +49,7 @@ export class BridgeSession {
   constructor(ws: WebSocket, opts: SessionOptions) {
     this.#ws = ws;
     this.#o = opts;
-    this.#bucket = new TokenBucket({ ratePerSec: opts.limits.ratePerSec, burst: opts.limits.burst }, opts.now());
+    this.#bucket = new TokenBucket({ perSecond: opts.limits.ratePerSec, burst: opts.limits.burst }, opts.now());
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('pong', () => {
       this.#alive = true;

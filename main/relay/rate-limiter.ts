@@ -1,44 +1,7 @@
-// Per-client message-rate limit: a token bucket. A client may burst up to `burst` messages and
-// sustain `perSecond`; one message more and the caller closes it with 1008. Pure: the caller
-// passes the time in, so tests drive it without a clock.
+// Per-client limits: the message rate (a token bucket: a client may burst up to `burst` messages
+// and sustain `perSecond`; one more and the caller closes it with 1008) and malformed-frame strikes.
 
-export interface RateLimitOptions {
-  /** Sustained messages per second. */
-  perSecond: number;
-  /** Bucket size: messages allowed back to back. */
-  burst: number;
-}
-
-export class TokenBucket {
-  readonly #rate: number;
-  readonly #burst: number;
-  #tokens: number;
-  #last: number;
-
-  constructor(opts: RateLimitOptions, nowMs: number) {
-    if (!(opts.perSecond > 0) || !(opts.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
-    this.#rate = opts.perSecond / 1000;
-    this.#burst = opts.burst;
-    this.#tokens = opts.burst;
-    this.#last = nowMs;
-  }
-
-  /** Takes one token; false means over the limit. */
-  take(nowMs: number): boolean {
-    const elapsed = nowMs - this.#last;
-    if (elapsed > 0) {
-      this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#rate);
-      this.#last = nowMs;
-    }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-
-  get available(): number {
-    return Math.floor(this.#tokens);
-  }
-}
+export { TokenBucket, type RateLimitOptions } from '../util/token-bucket.ts';
 
 /**
  * Counts malformed frames in a sliding window; `record` returns true when the client crossed the

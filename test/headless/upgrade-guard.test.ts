@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { WS_BRIDGE_PROTOCOL } from '../../preload/contract.ts';
 import { digestToken, isValidAccessToken, newAccessToken, tokenMatches } from '../../main/headless/access-token.ts';
 import { allowedHosts, checkUpgrade, offeredProtocols, originMatchesHost, presentedToken, type UpgradePolicy, type UpgradeRequest } from '../../main/headless/upgrade-guard.ts';
-import { TokenBucket } from '../../main/headless/token-bucket.ts';
+import { TokenBucket } from '../../main/util/token-bucket.ts';
 
 const token = newAccessToken();
 const policy: UpgradePolicy = { hosts: allowedHosts(4100), tokenDigest: digestToken(token), allowMissingOrigin: false };
@@ -79,11 +79,11 @@ test('subprotocol parsing and token comparison', () => {
 });
 
 test('the token bucket allows a burst, then the sustained rate', () => {
-  const b = new TokenBucket({ ratePerSec: 10, burst: 3 }, 0);
+  const b = new TokenBucket({ perSecond: 10, burst: 3 }, 0);
   assert.deepEqual([b.take(0), b.take(0), b.take(0), b.take(0)], [true, true, true, false]);
   assert.equal(b.take(50), false); // half a token
   assert.equal(b.take(100), true); // one token after 100 ms at 10/s
   assert.equal(b.take(100), false);
   assert.equal(b.take(10_000), true);
-  assert.throws(() => new TokenBucket({ ratePerSec: 0, burst: 1 }, 0), RangeError);
+  assert.throws(() => new TokenBucket({ perSecond: 0, burst: 1 }, 0), RangeError);
 });
