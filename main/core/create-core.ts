@@ -244,7 +244,10 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       if (changed || !e.tuning) await (inSerial ? restartTuning() : serial(() => restartTuning()));
     } catch (err) {
       const x = err as { message?: string; fix?: string; code?: string };
+      const repeated = startError?.message.endsWith(x.message ?? String(err));
       startError = { code: 'PLATFORM_UNREACHABLE', message: `Cannot read the campaign list: ${x.message ?? String(err)}`, fix: x.fix ?? 'Run the doctor from the proxy card to find the failing hop.' };
+      // Logged once per distinct failure, not on every retry.
+      if (!repeated && x.code === 'ProxyAuthRequired') events.add({ kind: 'proxy-auth', severity: 'error', message: `${x.message ?? 'proxy login failed'} ${x.fix ?? ''}`.trim() });
       logger.warn('campaign list unavailable', { error: err });
     } finally {
       if (!stopped) {

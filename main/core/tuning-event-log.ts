@@ -26,6 +26,8 @@ export function eventLogEntryFor(e: TuningEvent): NewEvent | undefined {
     case 'breaker-open':
       return { ...base, kind: 'breaker-open', severity: 'error', message: `Repeated server errors: this campaign's loop is paused ${e.retryAtMs ? at(e.retryAtMs) : 'for now'} (circuit breaker).` };
     case 'error':
+      // A proxy login failure is its own kind: the tray tells the user to fix the credentials.
+      if (e.code === 'ProxyAuthRequired') return { ...base, kind: 'proxy-auth', severity: 'error', message: e.message };
       return { ...base, kind: 'error', severity: 'error', message: `${e.stage}: ${e.message} (${e.code})` };
     case 'override-started':
       return { ...base, kind: 'override-started', severity: 'info', message: `Override to ${fmt(e.value)} held ${at(e.holdUntil)}${e.reason ? ` — ${e.reason}` : ''}.` };

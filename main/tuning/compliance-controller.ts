@@ -22,6 +22,9 @@
 //   drops to repay them before they leave the window; a window running under it spends a little.
 // - Emergency cut (emergency-cut.ts): the one documented exception to the step limit, down only,
 //   bounded, on a significant abandon excess or a team-size drop; then a short no-rise hold.
+// - Window-budget guard (window-guard.ts): projects the rolling window over the next cycles from
+//   its counts; when the abandons already in it leave too little budget, no rise, and a cut in
+//   proportion (beyond the normal step only as the same bounded, audited emergency cut).
 // - Cold start: from progressive, a fixed ramp until the day's first abandon.
 import { DEFAULT_ANSWER_SHIFT_OPTIONS, INITIAL_ANSWER_SHIFT, updateAnswerShift, type AnswerShiftOptions, type AnswerShiftState } from './answer-shift.ts';
 import { clamp, type Controller, type ControllerDecision, type ControllerInput } from './controller.ts';
@@ -45,6 +48,15 @@ import {
   type LoadModelOptions,
   type LoadModelState,
 } from './load-model.ts';
+import {
+  DEFAULT_WINDOW_GUARD_OPTIONS,
+  INITIAL_WINDOW_GUARD,
+  observeWindow,
+  validateWindowGuardOptions,
+  windowGuardCap,
+  type WindowGuardOptions,
+  type WindowGuardState,
+} from './window-guard.ts';
 
 export interface ComplianceOptions {
   /** Abandon setpoint, percent of live answers. */
@@ -101,6 +113,8 @@ export interface ComplianceOptions {
   answerShift: AnswerShiftOptions | false;
   /** The documented emergency cut beyond the step limit (emergency-cut.ts); `false` turns it off. */
   emergency: EmergencyCutOptions | false;
+  /** The rolling window's look-ahead budget guard (window-guard.ts); `false` turns it off. */
+  windowGuard: WindowGuardOptions | false;
 }
 
 export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.freeze({
@@ -130,6 +144,7 @@ export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.fr
   contradictAlpha: 0.05,
   answerShift: DEFAULT_ANSWER_SHIFT_OPTIONS,
   emergency: DEFAULT_EMERGENCY_CUT_OPTIONS,
+  windowGuard: DEFAULT_WINDOW_GUARD_OPTIONS,
 });
 
 /** Largest gap between the internal value and the platform's that still counts as "ours" (0.01 + rounding). */
@@ -154,10 +169,12 @@ export interface ComplianceState {
   loadAvg: number | undefined;
   /** Short-horizon evidence and hold of the emergency cut. */
   emergency: EmergencyState;
+  /** The rolling window's cycles, for the window-budget guard. */
+  windowGuard: WindowGuardState;
 }
 
 export function initialComplianceState(): ComplianceState {
-  return { u: undefined, ePrev: undefined, shift: INITIAL_ANSWER_SHIFT, pending: 0, loadScale: 1, model: EMPTY_LOAD_MODEL, recent: EMPTY_LOAD_MODEL, loadAvg: undefined, emergency: INITIAL_EMERGENCY };
+  return { u: undefined, ePrev: undefined, shift: INITIAL_ANSWER_SHIFT, pending: 0, loadScale: 1, model: EMPTY_LOAD_MODEL, recent: EMPTY_LOAD_MODEL, loadAvg: undefined, emergency: INITIAL_EMERGENCY, windowGuard: INITIAL_WINDOW_GUARD };
 }
 
 /** Count-weighted abandon estimate with a prior at the setpoint, as a percentage. */
@@ -165,7 +182,7 @@ export function priorEstimatePct(abandoned: number, live: number, setpointPct: n
   return (100 * (abandoned + (priorLive * setpointPct) / 100)) / (live + priorLive);
 }
 
-type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel' | 'emergency'>;
+type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel' | 'emergency' | 'windowGuard'>;
 
 export function validateComplianceOptions(o: ComplianceOptions): void {
   const positive: NumericOption[] = ['setpointPct', 'ceilingPct', 'maxStep', 'taperBandPct', 'priorLive'];
@@ -176,12 +193,15 @@ export function validateComplianceOptions(o: ComplianceOptions): void {
   if (o.maxStep >= 1) throw new RangeError('maxStep must be below 1 (a fraction of the value)');
   if (o.loadModel && !(o.loadModel.elasticity > 0 && o.loadModel.halfLifeMin > 0)) throw new RangeError('loadModel needs elasticity > 0 and halfLifeMin > 0');
   if (o.emergency) validateEmergencyOptions(o.emergency, o.maxStep);
+  if (o.windowGuard) validateWindowGuardOptions(o.windowGuard);
 }
 
 export function createComplianceController(overrides: Partial<ComplianceOptions> = {}): Controller<ComplianceState> {
   const o: ComplianceOptions = { ...DEFAULT_COMPLIANCE_OPTIONS, ...overrides };
   validateComplianceOptions(o);
   const downMax = Math.log(1 - o.maxStep);
+  // The guard cuts beyond the normal step only as the documented emergency cut, within its bound.
+  const guardMaxCut = o.emergency ? o.emergency.maxCut : o.maxStep;
 
   return {
     name: 'compliance-pi',
@@ -223,15 +243,18 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       }
       const em = o.emergency;
       let emergency = em ? observeEmergency(state.emergency, signals.last, current, input.dtSec, em) : state.emergency;
+      const wg = o.windowGuard;
+      const windowGuard = wg ? observeWindow(state.windowGuard, signals.last.live, signals.last.abandoned, input.dtSec, current * state.loadScale, wg) : state.windowGuard;
 
       const sm = signals.smoothed;
       if (!(sm.live >= o.minLive)) {
-        const next = { u: u0, ePrev, shift, pending: 0, loadScale, model, recent, loadAvg, emergency };
+        const next = { u: u0, ePrev, shift, pending: 0, loadScale, model, recent, loadAvg, emergency, windowGuard };
         return { value: anchored ? Math.exp(u0) : current, state: next, reason: 'hold-no-data', terms: { smoothedLive: sm.live || 0 } };
       }
       // Judge the load the value will have once pending feed-forward lands, so the PI does not
       // react a second time to an answer-rate step the feed-forward already handles.
       const xNext = Math.exp(u0 + pending) * loadScale;
+      const pendingAtEstimate = pending;
       let estimate = priorEstimatePct(sm.abandoned, sm.live, o.setpointPct, o.priorLive);
       let contradicted = false;
       if (lm && recentOpts) {
@@ -286,6 +309,16 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       du += ff;
       pending = (pending - ff) * PENDING_FADE;
 
+      // Window-budget guard (window-guard.ts): the estimate answers for the load once pending
+      // feed-forward lands, so the guard's cap is relative to that load.
+      const guard = wg ? windowGuardCap(windowGuard, estimate, xNext, sp, input.dtSec, guardMaxCut, wg) : undefined;
+      let guardCut = false;
+      if (guard && du > pendingAtEstimate + guard.cap) {
+        du = Math.max(Math.log(1 - guardMaxCut), pendingAtEstimate + guard.cap);
+        guardCut = du < 0;
+        reason = du < downMax ? 'emergency-cut+window' : du < 0 ? 'window-guard' : 'window-guard-hold';
+      }
+
       // Emergency cut (emergency-cut.ts), the documented exception to the step limit: a
       // significant abandon excess over the last minutes, or a team-size drop seen in the live
       // answers, cuts at once, down only, by at most `maxCut`. It includes any feed-forward still
@@ -300,6 +333,11 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
         emergency = afterCut(emergency, em, check.trigger === 'throughput');
       }
 
+      if (em && guardCut && emergencyTrigger === 0 && du < downMax) {
+        // A guard cut beyond the step is the emergency cut: the same abandons cannot cut twice.
+        emergencyTrigger = 3;
+        emergency = afterCut(emergency, em, false);
+      }
       const value = clamp(Math.exp(u0 + du), bounds);
       if (value !== Math.exp(u0 + du)) {
         reason = `${reason}-clamped`;
@@ -308,7 +346,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       return {
         value,
         // Anti-windup by back-calculation: keep the clamped value, not the unclamped wish.
-        state: { u: Math.log(value), ePrev: e, shift, pending, loadScale, model, recent, loadAvg, emergency },
+        state: { u: Math.log(value), ePrev: e, shift, pending, loadScale, model, recent, loadAvg, emergency, windowGuard },
         reason,
         ...(emergencyTrigger > 0 && du < downMax ? { emergency: true } : {}),
         terms: {
@@ -324,6 +362,9 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
           emergencyTrigger,
           excessP: check?.excessP ?? 1,
           liveShare: check?.liveShare ?? 1,
+          windowExpectPct: guard?.expectedPct ?? 0,
+          windowProjPct: guard?.projection.projectedPct ?? 0,
+          windowCap: guard && Number.isFinite(guard.cap) ? Math.exp(guard.cap) : -1,
         },
       };
     },

@@ -59,6 +59,9 @@ describe('event log', () => {
     assert.match(c.message, /409/);
     const r = eventLogEntryFor({ ...base, type: 'rate-limited', retryAfterMs: 42_000, cancelled: false })!;
     assert.match(r.message, /42 s/);
+    const p = eventLogEntryFor({ ...base, type: 'error', stage: 'read', code: 'ProxyAuthRequired', message: 'proxy p:3128 answered 407' })!;
+    assert.equal(p.kind, 'proxy-auth');
+    assert.equal(eventLogEntryFor({ ...base, type: 'error', stage: 'read', code: 'HttpError', message: 'x' })!.kind, 'error');
     const x = eventLogEntryFor({ ...base, type: 'override-ended', why: 'expired', reason: '' })!;
     assert.equal(x.severity, 'warning');
   });
