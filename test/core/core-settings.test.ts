@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { invoke, startCore, type CoreFixture } from './core-fixture.ts';
+import { eventually, invoke, startCore, type CoreFixture } from './core-fixture.ts';
 
 describe('settings and secrets through the bridge', () => {
   let f: CoreFixture;
@@ -47,5 +47,38 @@ describe('settings and secrets through the bridge', () => {
     const cleared = await invoke(f.core, 'settings:update', { patch: {}, secrets: { 'influx.token': null } });
     assert.ok(cleared.ok);
     assert.equal(cleared.ok && cleared.value.secrets['influx.token'], 'not-set');
+  });
+});
+
+describe('saving settings rebuilds only the affected services', () => {
+  let f: CoreFixture;
+  before(async () => {
+    f = await startCore();
+  });
+  after(() => f.close());
+
+  it('a relay port change restarts the relay on that port; a tuning change restarts the loop with the new mode', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const sim = f.core.platform()!.sim!;
+    const r = await invoke(f.core, 'settings:update', { patch: { relay: { port } } });
+    assert.equal(r.ok, true, JSON.stringify(r));
+    await eventually(() => (f.core.relayPort() === port ? true : undefined), 'the relay on the new port');
+    assert.equal(f.core.platform()!.sim, sim, 'the platform was not restarted');
+
+    const t = await invoke(f.core, 'settings:update', { patch: { tuning: { defaults: { mode: 'dry-run' } } } });
+    assert.equal(t.ok, true);
+    await eventually(() => {
+      const cs = f.core.state().campaigns;
+      return cs.length && cs.every((c) => c.mode === 'dry-run') ? true : undefined;
+    }, 'every campaign in dry-run');
+    assert.equal(f.core.platform()!.sim, sim);
+    const events = await invoke(f.core, 'events:get', {});
+    assert.ok(events.ok && events.value.some((e) => e.kind === 'settings-saved'));
   });
 });
