@@ -28,7 +28,7 @@ const NO_GLOBAL_FETCH = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', '.ci/**', 'test-results/**', 'bench-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', '.ci/**', 'test-results/**', 'bench-results/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -51,8 +51,10 @@ import {
 import {
   DEFAULT_WINDOW_GUARD_OPTIONS,
   INITIAL_WINDOW_GUARD,
+  afterBigCut,
   observeWindow,
   validateWindowGuardOptions,
+  windowMaterial,
   windowGuardCap,
   type WindowGuardOptions,
   type WindowGuardState,
@@ -71,6 +73,11 @@ export interface ComplianceOptions {
   kp: number;
   /** Integral gain per minute on the log error. */
   kiPerMin: number;
+  /**
+   * Integral gain per minute while the window-budget guard covers the rolling window (enough
+   * volume for it to act): it keeps the windows, so the PI may climb back to the setpoint faster.
+   */
+  kiGuardedPerMin: number;
   /** Bound on the log error, so one wild estimate moves the value a bounded amount. */
   errorCap: number;
   /** Prior weight, in pseudo live answers at the setpoint. */
@@ -124,6 +131,7 @@ export const DEFAULT_COMPLIANCE_OPTIONS: Readonly<ComplianceOptions> = Object.fr
   taperBandPct: 1.0,
   kp: 0.1,
   kiPerMin: 0.03,
+  kiGuardedPerMin: 0.035,
   errorCap: 1,
   priorLive: 10,
   minLive: 5,
@@ -187,7 +195,7 @@ type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel
 export function validateComplianceOptions(o: ComplianceOptions): void {
   const positive: NumericOption[] = ['setpointPct', 'ceilingPct', 'maxStep', 'taperBandPct', 'priorLive'];
   for (const k of positive) if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be a positive number, got ${o[k]}`);
-  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'budgetCapShare', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'windowBudgetGain', 'windowBudgetFloor', 'windowSpendGain', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
+  const nonNegative: NumericOption[] = ['kp', 'kiPerMin', 'kiGuardedPerMin', 'errorCap', 'minLive', 'volumeMargin', 'budgetGain', 'budgetCapShare', 'dayMinLive', 'dayMarginPct', 'windowStaleBelow', 'windowCutPct', 'windowBudgetGain', 'windowBudgetFloor', 'windowSpendGain', 'rampStep', 'rampUntilAbandons', 'recentHalfLifeMin', 'contradictAlpha'];
   for (const k of nonNegative) if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`${k} must be ≥ 0, got ${o[k]}`);
   if (o.setpointPct >= o.ceilingPct) throw new RangeError('setpointPct must be below ceilingPct');
   if (o.maxStep >= 1) throw new RangeError('maxStep must be below 1 (a fraction of the value)');
@@ -244,7 +252,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const em = o.emergency;
       let emergency = em ? observeEmergency(state.emergency, signals.last, current, input.dtSec, em) : state.emergency;
       const wg = o.windowGuard;
-      const windowGuard = wg ? observeWindow(state.windowGuard, signals.last.live, signals.last.abandoned, input.dtSec, current * state.loadScale, wg) : state.windowGuard;
+      let windowGuard = wg ? observeWindow(state.windowGuard, signals.last.live, signals.last.abandoned, input.dtSec, current * state.loadScale, wg) : state.windowGuard;
 
       const sm = signals.smoothed;
       if (!(sm.live >= o.minLive)) {
@@ -281,7 +289,8 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const upCap = Math.log(1 + o.maxStep * taper);
 
       let reason = contradicted ? 'pi-recent' : 'pi';
-      let du = o.kp * (e - (ePrev ?? e)) + o.kiPerMin * (input.dtSec / 60) * e;
+      const ki = wg && windowMaterial(windowGuard, wg) ? o.kiGuardedPerMin : o.kiPerMin;
+      let du = o.kp * (e - (ePrev ?? e)) + ki * (input.dtSec / 60) * e;
       // Cold start: climb from progressive at a fixed pace until the first abandons show where
       // the frontier is; the slow integral alone would take an hour to get there.
       if (signals.day.abandoned < o.rampUntilAbandons && e > 0 && du < Math.log(1 + o.rampStep)) {
@@ -314,7 +323,9 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const guard = wg ? windowGuardCap(windowGuard, estimate, xNext, sp, input.dtSec, guardMaxCut, wg) : undefined;
       let guardCut = false;
       if (guard && du > pendingAtEstimate + guard.cap) {
-        du = Math.max(Math.log(1 - guardMaxCut), pendingAtEstimate + guard.cap);
+        // Beyond the normal step only once per settling time: a cut takes a few minutes to show.
+        const floor = windowGuard.settleSec > 0 ? Math.min(du, downMax) : Math.log(1 - guardMaxCut);
+        du = Math.max(floor, pendingAtEstimate + guard.cap);
         guardCut = du < 0;
         reason = du < downMax ? 'emergency-cut+window' : du < 0 ? 'window-guard' : 'window-guard-hold';
       }
@@ -333,10 +344,12 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
         emergency = afterCut(emergency, em, check.trigger === 'throughput');
       }
 
+      if (wg && du < downMax) windowGuard = afterBigCut(windowGuard, wg);
       if (em && guardCut && emergencyTrigger === 0 && du < downMax) {
         // A guard cut beyond the step is the emergency cut: the same abandons cannot cut twice.
         emergencyTrigger = 3;
-        emergency = afterCut(emergency, em, false);
+        // The guard itself holds rises while the window needs it: no separate hold.
+        emergency = { ...afterCut(emergency, em, false), holdSec: emergency.holdSec };
       }
       const value = clamp(Math.exp(u0 + du), bounds);
       if (value !== Math.exp(u0 + du)) {

@@ -42,6 +42,12 @@ export interface WindowGuardOptions {
   elasticity: number;
   /** Elasticity of live answers to load: a cut also thins the answers that dilute the window. */
   liveElasticity: number;
+  /**
+   * After a cut beyond the normal step (the guard's or the emergency cut's), the guard cuts by at
+   * most the normal step for this long (s): the calls already answered and queued still drop, so
+   * more cutting only thins the live answers that dilute the window.
+   */
+  settleSec: number;
   /** The guard acts only on windows with at least this many live answers. */
   minWindowLive: number;
   /**
@@ -51,7 +57,7 @@ export interface WindowGuardOptions {
    */
   recentHorizonsSec: readonly number[];
   recentAlpha: number;
-  /** Prior of the recent rate: pseudo live answers at the setpoint. */
+  /** Prior of the recent rate: pseudo live answers at the controller's estimate. */
   priorLive: number;
 }
 
@@ -64,6 +70,7 @@ export const DEFAULT_WINDOW_GUARD_OPTIONS: Readonly<WindowGuardOptions> = Object
   floorShare: 0.3,
   elasticity: 4,
   liveElasticity: 0.3,
+  settleSec: 120,
   minWindowLive: 100,
   recentHorizonsSec: Object.freeze([60, 120, 240]),
   recentAlpha: 0.05,
@@ -81,9 +88,11 @@ interface WindowCycle {
 export interface WindowGuardState {
   /** The cycles of the last `windowSec`, newest last. */
   cycles: readonly WindowCycle[];
+  /** Seconds left before the guard may cut beyond the normal step again (a cut takes time to show). */
+  settleSec: number;
 }
 
-export const INITIAL_WINDOW_GUARD: Readonly<WindowGuardState> = Object.freeze({ cycles: Object.freeze([]) });
+export const INITIAL_WINDOW_GUARD: Readonly<WindowGuardState> = Object.freeze({ cycles: Object.freeze([]), settleSec: 0 });
 
 export function validateWindowGuardOptions(o: WindowGuardOptions): void {
   for (const k of ['windowSec', 'thresholdPct', 'rateHorizonSec', 'elasticity', 'dispersion'] as const) {
@@ -91,7 +100,7 @@ export function validateWindowGuardOptions(o: WindowGuardOptions): void {
   }
   if (!o.recentHorizonsSec.every((h) => h > 0 && Number.isFinite(h))) throw new RangeError('windowGuard recentHorizonsSec must be positive numbers');
   if (!(o.recentAlpha > 0 && o.recentAlpha < 1)) throw new RangeError(`windowGuard recentAlpha must be in (0, 1), got ${o.recentAlpha}`);
-  for (const k of ['z', 'minWindowLive', 'priorLive', 'liveElasticity'] as const) {
+  for (const k of ['z', 'minWindowLive', 'priorLive', 'liveElasticity', 'settleSec'] as const) {
     if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new RangeError(`windowGuard ${k} must be ≥ 0, got ${o[k]}`);
   }
   if (!(o.floorShare > 0 && o.floorShare <= 1)) throw new RangeError(`windowGuard floorShare must be in (0, 1], got ${o.floorShare}`);
@@ -99,12 +108,13 @@ export function validateWindowGuardOptions(o: WindowGuardOptions): void {
 
 /** Adds one cycle's counts, run at `load`; invalid input is ignored. Keeps the cycles inside the window. */
 export function observeWindow(s: WindowGuardState, live: number, abandoned: number, dtSec: number, load: number, o: WindowGuardOptions): WindowGuardState {
-  if (![live, abandoned, dtSec].every((v) => v >= 0 && Number.isFinite(v)) || !(load > 0) || !Number.isFinite(load)) return s;
+  const settleSec = Math.max(0, s.settleSec - (dtSec >= 0 && Number.isFinite(dtSec) ? dtSec : 0));
+  if (![live, abandoned, dtSec].every((v) => v >= 0 && Number.isFinite(v)) || !(load > 0) || !Number.isFinite(load)) return { ...s, settleSec };
   const cycles = [...s.cycles, { live, abandoned: Math.min(abandoned, live), dtSec, load }];
   let span = 0;
   let first = cycles.length;
   while (first > 0 && span + cycles[first - 1]!.dtSec <= o.windowSec + 1e-9) span += cycles[--first]!.dtSec;
-  return { cycles: first > 0 ? cycles.slice(first) : cycles };
+  return { cycles: first > 0 ? cycles.slice(first) : cycles, settleSec };
 }
 
 /** What stays in the window `h` seconds from now, for each future cycle up to its renewal. */
@@ -113,6 +123,13 @@ interface Horizon {
   /** Abandons and live answers of the cycles still inside the window then. */
   abandoned: number;
   live: number;
+}
+
+/** Whether the window holds enough live answers for the guard to act. */
+export function windowMaterial(s: WindowGuardState, o: WindowGuardOptions): boolean {
+  let live = 0;
+  for (const c of s.cycles) live += c.live;
+  return live >= o.minWindowLive;
 }
 
 export interface WindowProjection {
@@ -208,11 +225,11 @@ export function poissonLowerBound(k: number, alpha: number): number {
 
 /**
  * The recent abandon rate at load `loadNow`, percent: over each look-back, the lower confidence
- * bound of the abandons per live answer, each cycle's live answers weighted by
- * (its load / loadNow)^elasticity (so a cut since then counts), with the prior; the largest over
- * the look-backs. 0 when no look-back holds an abandon.
+ * bound of the abandons, per live answer weighted by (the cycle's load / loadNow)^elasticity (so a
+ * cut since then counts), with a prior of `priorLive` pseudo answers at `basePct`; the largest
+ * over the look-backs. With no abandons, or too few to be evidence, it stays at or under `basePct`.
  */
-export function recentRatePct(s: WindowGuardState, loadNow: number, setpointPct: number, o: WindowGuardOptions): number {
+export function recentRatePct(s: WindowGuardState, loadNow: number, basePct: number, o: WindowGuardOptions): number {
   if (!(loadNow > 0) || o.recentHorizonsSec.length === 0) return 0;
   const level = o.recentAlpha / o.recentHorizonsSec.length;
   let best = 0;
@@ -228,7 +245,7 @@ export function recentRatePct(s: WindowGuardState, loadNow: number, setpointPct:
     }
     if (abandoned === 0) continue;
     const mu = poissonLowerBound(abandoned, level);
-    best = Math.max(best, (100 * (mu + (o.priorLive * setpointPct) / 100)) / (exposure + o.priorLive));
+    best = Math.max(best, (100 * (mu + (o.priorLive * basePct) / 100)) / (exposure + o.priorLive));
   }
   return best;
 }
@@ -259,7 +276,8 @@ export function windowGuardCap(
   maxCut: number,
   o: WindowGuardOptions,
 ): WindowGuardCap {
-  const expectedPct = Math.max(estimatePct, recentRatePct(s, loadNow, setpointPct, o));
+  // Recent abandons raise the expected rate only as evidence against the estimate (its prior).
+  const expectedPct = Math.max(estimatePct, recentRatePct(s, loadNow, estimatePct, o));
   const l = look(s, dtSec, o);
   const material = l.live >= o.minWindowLive && l.horizons.length > 0 && expectedPct > 0 && Number.isFinite(expectedPct);
   const rate = expectedPct / 100;
@@ -302,4 +320,9 @@ export function windowGuardCap(
   const floor = (o.floorShare * setpointPct) / expectedPct;
   if (cap < 0) cap = Math.min(0, Math.max(cap, floor < 1 ? Math.log(floor) / o.elasticity : 0));
   return { cap: Math.max(lo, cap), expectedPct, projection };
+}
+
+/** After a cut beyond the normal step: the guard cuts no further than the step for `settleSec`. */
+export function afterBigCut(s: WindowGuardState, o: WindowGuardOptions): WindowGuardState {
+  return { ...s, settleSec: o.settleSec };
 }

@@ -165,7 +165,8 @@ describe('emergency cut: throughput drop (a shift change)', () => {
 });
 
 describe('emergency cut in the compliance controller', () => {
-  const c = createComplianceController();
+  // The window guard off: its own cuts past the step are tested in window-guard.test.ts.
+  const c = createComplianceController({ windowGuard: false });
   const sig = (last: CycleCounts, window = { live: 200, abandoned: 5 }): ControllerSignals => ({
     window: { ...window, attempts: 1000, connects: 200, samples: 60, spanSec: 1800 },
     smoothed: { live: 80, abandoned: 2, attempts: 400, connects: 80 },

@@ -99,7 +99,7 @@ export function goals(agg: Aggregate): Goal[] {
   out.push({
     name: 'Mean abandon near 2.5% (2.3–2.7%, 20-agent scenarios)',
     pass: mean20 >= 2.3 && mean20 <= 2.7,
-    detail: `${f2(mean20)}% (per scenario ${twenty.map((s) => f2(ours(s)!.abandonMean)).join(' / ')})`,
+    detail: `${mean20.toFixed(3)}% (per scenario ${twenty.map((s) => f2(ours(s)!.abandonMean)).join(' / ')})`,
   });
 
   const rel = twenty.map((s) => [s, (100 * ours(s)!.occupancyMean) / agg.get(s)!['best-fixed-ratio'].occupancyMean] as const);

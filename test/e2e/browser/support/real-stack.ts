@@ -14,6 +14,7 @@ import { openSettingsStore } from '../../../../main/settings/settings-store.ts';
 import { ManualClock } from '../../../../main/util/clock.ts';
 import { createMemoryLogger } from '../../../../main/util/log.ts';
 import { builtRendererDir } from './renderer-build.ts';
+import type { CoreState } from '../../../../preload/contract.ts';
 import type { Stack, StackOptions } from './stack.ts';
 
 const WRITE_DELAY_MS = 250;
@@ -80,8 +81,13 @@ export async function startRealStack(opts: StackOptions = {}): Promise<Stack & {
         // Move the value away first (so the loop wants to write), then race every write it makes.
         const c = sim().control.campaign(id)?.campaign;
         if (!c) throw new Error(`no campaign ${id} on the simulator`);
-        // Down to the bottom of the range: the controller then ramps up, so the next cycle writes.
-        sim().control.bumpVersion(id, { maxCallsPerAgentDecimal: (c.maxCallsPerAgentDecimal ?? 1) > 1.05 ? 1 : 1.5 });
+        // Above the loop's upper bound: whatever the controller proposes is clamped back into the
+        // bounds, so the next cycle writes for certain (a value inside the bounds may be left alone).
+        const state = await core.dispatch('state:get', undefined);
+        if (!state.ok) throw new Error(`state:get failed: ${state.error.message}`);
+        const view = (state.value as CoreState).campaigns.find((x) => x.id === id);
+        if (!view) throw new Error(`campaign ${id} is not tuned by the core`);
+        sim().control.bumpVersion(id, { maxCallsPerAgentDecimal: Math.round((view.max + 0.5) * 100) / 100 });
         hostile.add(id);
       },
       cycle,
