@@ -14,6 +14,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import { effectiveTuning, type SettingsSection } from '../settings/schema.ts';
 import { openSettingsStore, type ConfLikeClass, type SettingsStore } from '../settings/settings-store.ts';
 import { InfluxDriftSink } from '../telemetry/drift-sink.ts';
+import { startHealthSampler, type HealthSampler } from '../telemetry/health-sampler.ts';
 import { InfluxWriter } from '../telemetry/writer.ts';
 import { createCampaignApi } from '../tuning/campaign-api.ts';
 import { configFromSettings } from '../tuning/campaign-config.ts';
@@ -30,8 +31,9 @@ import { EventLog } from './event-log.ts';
 import { HistoryStore } from './history-store.ts';
 import { netConfigFromSettings } from './net-settings.ts';
 import { openPlatform, type PlatformTarget } from './platform.ts';
+import { healthSources } from './health-sources.ts';
 import { campaignView, proxyHealthView, relayHealthView, telemetryHealthView } from './state-view.ts';
-import { eventLogEntryFor } from './tuning-event-log.ts';
+import { breakerCloseTracker, eventLogEntryFor } from './tuning-event-log.ts';
 
 export interface CoreOptions {
   /** settings.json, the audit trail and the telemetry spool live here. */
@@ -77,6 +79,8 @@ interface Engines {
   client: GenesysClient;
   tuning?: TuningService;
   telemetry?: InfluxWriter;
+  /** `proxy_health` / `relay_health` once a minute, while telemetry is on. */
+  healthSampler?: HealthSampler;
   relay?: Relay;
   relayPort: number | null;
   unsubscribers: Array<() => void>;
@@ -86,6 +90,8 @@ interface Engines {
 const DASHBOARD_ORIGIN = 'app://pacekeeper';
 const RESTART_SECTIONS: SettingsSection[] = ['genesys', 'sandbox'];
 const NET_SECTIONS: SettingsSection[] = ['proxy', 'tls', 'net'];
+/** Flush budget when telemetry closes: the spool is durable, so shutdown need not wait long. */
+const TELEMETRY_FLUSH_MS = 1_000;
 
 export async function createCore(o: CoreOptions): Promise<Core> {
   const logger = o.logger.child({ component: 'core' });
@@ -175,6 +181,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
   };
   const errorCounts = new Map<string, number>();
   const appliedCounts = new Map<string, number>();
+  const breakerClosed = breakerCloseTracker();
   const pushState = () => emit('state', state());
 
   // ---- engines ---------------------------------------------------------------------------------
@@ -190,6 +197,16 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       logger.error('telemetry could not start', { error: e });
       return undefined;
     }
+  };
+
+  /** Closes the running writer (its spool keeps what it has not sent) and opens one from settings. */
+  const startTelemetry = async (e: Engines): Promise<void> => {
+    e.healthSampler?.stop();
+    await e.telemetry?.close({ flushTimeoutMs: TELEMETRY_FLUSH_MS }).catch((err: unknown) => logger.warn('telemetry close failed', { error: err }));
+    e.telemetry = await buildTelemetry(e.net);
+    e.healthSampler = e.telemetry
+      ? startHealthSampler({ writer: e.telemetry, sources: healthSources(() => e.net, () => e.relay), clock, log: o.logger })
+      : undefined;
   };
 
   const buildTuning = (e: Engines): TuningService => {
@@ -223,10 +240,10 @@ export async function createCore(o: CoreOptions): Promise<Core> {
         if (ev.type === 'applied' || ev.type === 'unchanged') {
           logger.info('tuning decision', { campaignId: ev.campaignId, type: ev.type, ...(ev.type === 'applied' ? { from: ev.oldValue, to: ev.newValue, version: ev.version } : { value: ev.value, why: ev.why }) });
         }
-        const entry = eventLogEntryFor(ev);
-        if (entry) {
+        for (const entry of [breakerClosed(ev), eventLogEntryFor(ev)]) {
+          if (!entry) continue;
           events.add(entry);
-          logger.info('tuning event', { campaignId: ev.campaignId, type: ev.type, message: entry.message });
+          logger.info('tuning event', { campaignId: ev.campaignId, type: ev.type, kind: entry.kind, message: entry.message });
         }
         pushState();
       }),
@@ -318,7 +335,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     });
     const e: Engines = { platform, net, client, relayPort: null, unsubscribers: [] };
     engines = e;
-    e.telemetry = await buildTelemetry(net);
+    await startTelemetry(e);
     await startRelay(e);
     await refreshCatalog(true);
   };
@@ -329,9 +346,14 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     catalogTimer?.cancel();
     if (!e) return;
     for (const u of e.unsubscribers) u();
-    await e.tuning?.stop().catch((err: unknown) => logger.warn('tuning stop failed', { error: err }));
-    await e.relay?.stop({ reason }).catch((err: unknown) => logger.warn('relay drain failed', { error: err }));
-    await e.telemetry?.close({ flushTimeoutMs: 5_000 }).catch((err: unknown) => logger.warn('telemetry close failed', { error: err }));
+    // The relay drains while tuning finishes its cycle; the telemetry spool is on disk, so a short
+    // flush loses nothing (the rest is sent on the next start).
+    await Promise.all([
+      e.tuning?.stop().catch((err: unknown) => logger.warn('tuning stop failed', { error: err })),
+      e.relay?.stop({ reason }).catch((err: unknown) => logger.warn('relay drain failed', { error: err })),
+    ]);
+    e.healthSampler?.stop();
+    await e.telemetry?.close({ flushTimeoutMs: TELEMETRY_FLUSH_MS }).catch((err: unknown) => logger.warn('telemetry close failed', { error: err }));
     e.client.close();
     await e.net.close().catch((err: unknown) => logger.warn('net close failed', { error: err }));
     await e.platform.close().catch((err: unknown) => logger.warn('platform close failed', { error: err }));
@@ -349,8 +371,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       const e = engines;
       if (sections.some((s) => NET_SECTIONS.includes(s))) await e.net.reconfigure(netConfigFromSettings(settings.get()).config);
       if (sections.includes('influx')) {
-        await e.telemetry?.close({ flushTimeoutMs: 5_000 }).catch(() => undefined);
-        e.telemetry = await buildTelemetry(e.net);
+        await startTelemetry(e);
         await restartTuning();
       } else if (sections.includes('tuning')) {
         await restartTuning();
@@ -381,8 +402,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     } else if (name === 'proxy.password') {
       await e.net.reconfigure(netConfigFromSettings(settings.get()).config);
     } else if (name === 'influx.token') {
-      await e.telemetry?.close({ flushTimeoutMs: 5_000 }).catch(() => undefined);
-      e.telemetry = await buildTelemetry(e.net);
+      await startTelemetry(e);
       await restartTuning();
     } else if (name === 'relay.token') {
       if ((await secrets.get('relay.token').catch(() => undefined)) === relayToken) return;

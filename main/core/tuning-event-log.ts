@@ -37,3 +37,28 @@ export function eventLogEntryFor(e: TuningEvent): NewEvent | undefined {
       return { ...base, kind: 'mode-changed', severity: 'info', message: `Mode ${e.from} → ${e.to}${e.reason ? ` — ${e.reason}` : ''}.` };
   }
 }
+
+/**
+ * The loop reports a breaker opening but not its closing. The first cycle that completes (applied
+ * or unchanged) after an opening means the platform answers again: that is logged as
+ * 'breaker-closed', so the event log shows the breaker's whole state. One tracker per core, kept
+ * across tuning rebuilds.
+ */
+export function breakerCloseTracker(): (e: TuningEvent) => NewEvent | undefined {
+  const open = new Set<string>();
+  return (e) => {
+    if (e.type === 'breaker-open') {
+      open.add(e.campaignId);
+      return undefined;
+    }
+    if ((e.type !== 'applied' && e.type !== 'unchanged') || !open.delete(e.campaignId)) return undefined;
+    return {
+      campaignId: e.campaignId,
+      campaignName: e.campaignName ?? null,
+      at: new Date(e.time).toISOString(),
+      kind: 'breaker-closed',
+      severity: 'info',
+      message: 'The platform answers again: the circuit breaker closed and tuning resumed.',
+    };
+  };
+}

@@ -15,7 +15,7 @@ import { openLogFile } from './log-file.ts';
 import { wasOpenedAtLogin } from './login-item-controller.ts';
 import { Notifier } from './notifier.ts';
 import { applicationMenuTemplate } from './policy/app-menu.ts';
-import { APP_ID } from './policy/app-identity.ts';
+import { appUserModelId } from './policy/app-identity.ts';
 import { bundlePaths, showDashboardAtStart, userDataDir } from './policy/launch-options.ts';
 import { createSafeStorageEncryptor } from './safe-storage-encryptor.ts';
 import { wireShell, type Shell } from './shell-wiring.ts';
@@ -54,7 +54,8 @@ export function runDesktop(options: DesktopOptions): void {
 
   app.enableSandbox();
   registerAppScheme();
-  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  const aumid = appUserModelId(process.platform);
+  if (aumid) app.setAppUserModelId(aumid);
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => {});
 

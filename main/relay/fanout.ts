@@ -42,7 +42,7 @@ export interface Job {
 }
 
 export interface FanoutOptions {
-  /** Subscribers delivered inline (default 512). */
+  /** Subscribers delivered inline (default 256). */
   inlineMax: number;
   /** Longest stretch of sends before yielding, ms (default 4). */
   sliceMs: number;

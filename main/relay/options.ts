@@ -110,5 +110,10 @@ export function resolveSettings(opts: RelayOptions): RelaySettings & { topicPatt
     const where = issue?.path.join('.') || 'options';
     throw new RelayConfigError(`invalid relay option ${where}: ${issue?.message ?? 'invalid'}`, `fix the relay setting ${where}`);
   }
+  const hb = parsed.data.heartbeat;
+  // Each ping round replaces the previous pong check, so a check must fall due before the next round.
+  if (hb.pingIntervalMs > 0 && hb.pongTimeoutMs >= hb.pingIntervalMs) {
+    throw new RelayConfigError('invalid relay option heartbeat.pongTimeoutMs: must be shorter than heartbeat.pingIntervalMs', 'lower heartbeat.pongTimeoutMs below heartbeat.pingIntervalMs');
+  }
   return { ...parsed.data, topicPatterns: topicPatterns ?? DEFAULT_TOPIC_PATTERNS };
 }

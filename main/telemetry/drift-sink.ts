@@ -38,7 +38,7 @@ export class InfluxDriftSink implements DriftSink {
 
   applied(p: DriftPoint): Promise<void> {
     return this.#write(() => campaignDriftPoint({
-      ...tags(p), oldRate: p.oldRate, newRate: p.newRate, drift: p.drift, abandonPct: p.abandonPct, connectRatio: p.connectRatio, version: p.version,
+      ...tags(p), oldRate: p.oldRate, newRate: p.newRate, drift: p.drift, abandonPct: p.abandonPct, connectRatio: p.connectRatio, version: p.version, reason: p.reason,
     }, this.#ts.at(p.time)), p.campaignId);
   }
 

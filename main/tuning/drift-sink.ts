@@ -24,6 +24,8 @@ export interface DriftPoint {
   connectRatio: number | undefined;
   /** Campaign version after the write. */
   version: number | undefined;
+  /** The decision's reason, as in the `applied` event and the audit record (e.g. `pi`, `emergency-cut`). */
+  reason?: string | undefined;
   /** Epoch ms. */
   time: number;
 }

@@ -4,8 +4,8 @@
 //   2. the proposal must be a finite number (anything else holds the current value);
 //   3. the step limit, relative to the current value (a controller's documented emergency cut may
 //      go further down, never up, to `emergencyCut`);
-//   4. the campaign's clamps, which win over the step limit (they are the safety contract);
-//   5. rounding to 0.01, toward the current value so neither limit is overshot by rounding;
+//   4. rounding to 0.01, toward the current value so rounding never overshoots the step limit;
+//   5. the campaign's clamps, which win over the step limit and the rounding (the safety contract);
 //   6. the minimum delta (0.01): smaller moves are not worth a write or a version bump;
 //   7. the mode: paused skips, dry-run records, auto (and an override's one-shot apply) writes.
 import type { Bounds } from './controller.ts';

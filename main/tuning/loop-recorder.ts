@@ -80,7 +80,7 @@ export class LoopRecorder {
     this.#d.sink.applied({
       campaignId: this.#cfg.campaignId, campaignName: this.snap.campaignName, region: this.#cfg.region, controller: this.#controller, mode: a.mode,
       oldRate: a.oldValue, newRate: a.value, drift: round2(a.value - a.oldValue), abandonPct: this.snap.abandonWindowPct,
-      connectRatio: this.snap.connectRatio, version: a.version, time: this.#d.clock.now(),
+      connectRatio: this.snap.connectRatio, version: a.version, reason: a.reason, time: this.#d.clock.now(),
     });
     this.decision({ outcome: 'applied', oldValue: a.oldValue, newValue: a.value, version: a.version ?? null, reason: a.reason, inputs: a.inputs, ...(a.by !== this.#controller ? { controller: a.by } : {}) });
   }

@@ -40,6 +40,7 @@ export const SETTINGS_FIELDS: readonly FieldSpec[] = [
   { section: 'InfluxDB', key: 'influx.db', label: 'Database (v1)', kind: 'text' },
   { section: 'InfluxDB', key: 'influx.token', label: 'Token (v2) or password (v1)', kind: 'secret' },
   { section: 'Relay', key: 'relay.port', label: 'Relay port', kind: 'port', help: 'Loopback port for local tools; 0 picks a free port at each start.' },
+  { section: 'Desktop', key: 'ui.loginItem', label: 'Start Pacekeeper at login', kind: 'checkbox', help: 'Desktop app only: starts in the tray when you log in. The headless host ignores it.' },
 ];
 
 export const SECRET_FIELDS = SETTINGS_FIELDS.filter((f) => f.kind === 'secret').map((f) => f.key as SecretName);

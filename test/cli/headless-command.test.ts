@@ -59,6 +59,17 @@ test('pacekeeper headless --sandbox serves the dashboard and the bridge, logs JS
   assert.ok(result.value.campaigns.length >= 1);
   ws.close();
 
+  // The loop runs against the simulator and logs each decision as one JSON line.
+  const decision = async () => {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      const line = stderr.map((l) => JSON.parse(l) as { msg?: string; campaignId?: string; type?: string }).find((l) => l.msg === 'tuning decision');
+      if (line) return line;
+    }
+    throw new Error(`no tuning decision logged; stderr:\n${stderr.join('\n')}`);
+  };
+  const first = await decision();
+  assert.ok(first.campaignId && (first.type === 'applied' || first.type === 'unchanged'), JSON.stringify(first));
+
   // Logs are JSON lines and never carry the access token.
   assert.ok(stderr.length > 0);
   for (const line of stderr) assert.doesNotThrow(() => JSON.parse(line), line);

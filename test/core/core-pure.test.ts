@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { choosePlatformMode } from '../../main/core/platform.ts';
 import { netConfigFromSettings } from '../../main/core/net-settings.ts';
-import { eventLogEntryFor } from '../../main/core/tuning-event-log.ts';
+import { breakerCloseTracker, eventLogEntryFor } from '../../main/core/tuning-event-log.ts';
 import { EventLog } from '../../main/core/event-log.ts';
 import { HistoryStore } from '../../main/core/history-store.ts';
 import { defaultDataDir } from '../../main/core/data-dir.ts';
@@ -64,6 +64,18 @@ describe('event log', () => {
     assert.equal(eventLogEntryFor({ ...base, type: 'error', stage: 'read', code: 'HttpError', message: 'x' })!.kind, 'error');
     const x = eventLogEntryFor({ ...base, type: 'override-ended', why: 'expired', reason: '' })!;
     assert.equal(x.severity, 'warning');
+  });
+  it('logs the breaker closing at the first completed cycle after it opened, once', () => {
+    const base = { campaignId: 'c1', campaignName: 'Q3', time: Date.UTC(2026, 0, 1, 9) };
+    const track = breakerCloseTracker();
+    const unchanged = { ...base, type: 'unchanged', value: 1, recommended: 1, mode: 'auto', why: 'x' } as const;
+    assert.equal(track(unchanged), undefined, 'no breaker was open');
+    assert.equal(track({ ...base, type: 'breaker-open', retryAtMs: base.time + 60_000 }), undefined);
+    assert.equal(track({ ...base, type: 'error', stage: 'read', code: 'HttpError', message: 'x' }), undefined, 'a failure does not close it');
+    assert.equal(track({ ...unchanged, campaignId: 'c2' }), undefined, 'another campaign does not close it');
+    const closed = track({ ...base, type: 'applied', oldValue: 1, newValue: 1.1, version: 3, controller: 'pi', mode: 'auto', reason: '', time: base.time + 90_000 })!;
+    assert.deepEqual([closed.kind, closed.severity, closed.campaignId, closed.at], ['breaker-closed', 'info', 'c1', new Date(base.time + 90_000).toISOString()]);
+    assert.equal(track(unchanged), undefined, 'logged once per opening');
   });
   it('is bounded, numbered and redacts', async () => {
     const { redactor } = await import('../../main/util/redact.ts');

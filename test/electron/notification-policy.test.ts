@@ -9,6 +9,7 @@ import {
   notificationsForWarnings,
   type NotificationSpec,
 } from '../../main/electron/policy/notification-policy.ts';
+import { eventLogEntryFor } from '../../main/core/tuning-event-log.ts';
 import { EVENT_KINDS, eventMap } from '../../preload/contract.ts';
 import { logEntry, NOW } from './fixtures.ts';
 
@@ -17,6 +18,19 @@ const MIN = 60_000;
 test('the six trigger kinds notify; the rest stay in the log', () => {
   const notified = EVENT_KINDS.filter((kind) => notificationForLog(logEntry({ kind })) !== undefined);
   assert.deepEqual(notified.sort(), ['breaker-open', 'conflict', 'keychain-unavailable', 'override-ended', 'proxy-auth', 'rate-limited']);
+});
+
+test('an override notifies when it expires, not when the user released or replaced it', () => {
+  const ended = (why: 'expired' | 'released' | 'replaced') => {
+    const e = eventLogEntryFor({ type: 'override-ended', why, reason: '', campaignId: 'c-1', campaignName: 'Spring Sale', time: NOW });
+    assert.ok(e);
+    return notificationForLog(logEntry({ kind: e.kind, severity: e.severity, message: e.message }));
+  };
+  const expired = ended('expired');
+  assert.equal(expired?.title, 'Override expired — Spring Sale');
+  assert.deepEqual(expired?.navigate, { view: 'campaign', campaignId: 'c-1' });
+  assert.equal(ended('released'), undefined);
+  assert.equal(ended('replaced'), undefined);
 });
 
 test('a campaign notification names the campaign and leads to it', () => {

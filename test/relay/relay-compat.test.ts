@@ -2,6 +2,8 @@
 // client, unchanged) pointed at the relay instead of the platform.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { createGenesysClient, type GenesysClient } from '../../main/genesys/client.ts';
 import { createNetLayer, type NetWebSocket } from '../../main/net/index.ts';
 import { presence, queueTopic, startStack, until, type Stack } from './stack.ts';
@@ -83,6 +85,27 @@ test('the token endpoint only hands out the token to a caller that has it', asyn
   assert.equal(await post(), 401);
   assert.equal(await post(`Basic ${Buffer.from('tool:wrong-secret-wrong').toString('base64')}`), 401);
   assert.equal(await post(`Basic ${Buffer.from(`tool:${s.token}`).toString('base64')}`), 200);
+});
+
+test('a drain closes compat sockets with 1012 too, and REST answers 503 while it runs', async (t) => {
+  const s = await startStack(t);
+  const legacy = await tool(t, s);
+  const ch = await legacy.createChannel();
+  await legacy.putSubscriptions(ch.id, [presence(1)]);
+  const ws = await legacy.openChannelSocket(ch);
+  const closed = new Promise<[number, string]>((r) => ws.addEventListener('close', (ev) => r([ev.code, ev.reason])));
+  // A relay client that never reads: it cannot answer the close frame, so the drain runs to its deadline.
+  const deaf = connect(s.port, '127.0.0.1');
+  t.after(() => void deaf.destroy());
+  deaf.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+    + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${s.token}\r\n\r\n`);
+  await until(() => s.relay.metrics().sessions.total === 2, 5000, 'both sessions');
+
+  const stopping = s.relay.stop({ reason: 'restart', deadlineMs: 1500 });
+  assert.equal(await fetchLike(s.port, '/api/v2/notifications/channels', { authorization: `Bearer ${s.token}` }), 503);
+  assert.deepEqual(await closed, [1012, 'relay restarting']);
+  const report = await stopping;
+  assert.deepEqual([report.sessions, report.closedGracefully, report.terminated], [2, 1, 1]);
 });
 
 async function fetchLike(port: number, path: string, headers: Record<string, string>): Promise<number> {

@@ -56,7 +56,7 @@ test('shutdown drain: 1001; a client that never reads is terminated at the deadl
 });
 
 test('a client that does not answer pings is dropped; idle sessions are closed', async (t) => {
-  const s = await startStack(t, { relay: { heartbeat: { pingIntervalMs: 100, pongTimeoutMs: 100, idleTimeoutMs: 250 } } });
+  const s = await startStack(t, { relay: { heartbeat: { pingIntervalMs: 150, pongTimeoutMs: 100, idleTimeoutMs: 250 } } });
   const healthy = await TestClient.open(s.port, s.token);
   t.after(() => healthy.close());
   await healthy.subscribe([presence(1)]);

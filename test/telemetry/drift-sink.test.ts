@@ -28,7 +28,7 @@ test('applied changes and cycle signals arrive as campaign_drift and campaign_si
   for (const [i, [oldRate, newRate]] of changes.entries()) {
     await sink.signal(signalAt(i, oldRate, newRate));
     // Stamped in the same millisecond as the signal: it must not overwrite anything.
-    await sink.applied({ ...campaign, oldRate, newRate, drift: newRate - oldRate, abandonPct: 2.1 + i, connectRatio: 0.3, version: 10 + i, time: T0 + i * 30_000 });
+    await sink.applied({ ...campaign, oldRate, newRate, drift: newRate - oldRate, abandonPct: 2.1 + i, connectRatio: 0.3, version: 10 + i, reason: i === 2 ? 'emergency-cut' : 'pi', time: T0 + i * 30_000 });
   }
   assert.equal(await w.writer.flush(), true, JSON.stringify(w.writer.health().lastError));
 
@@ -42,6 +42,7 @@ test('applied changes and cycle signals arrive as campaign_drift and campaign_si
       ['c-0001', campaign.campaignName, 'mypurecloud.ie', 'compliance-pi', 'auto', oldRate, newRate, 0.3],
     );
     assert.ok(Math.abs((row.drift as number) - (newRate - oldRate)) < 1e-12);
+    assert.equal(row.reason, i === 2 ? 'emergency-cut' : 'pi', 'the decision reason is a string field');
     assert.equal(BigInt(row.time as number | bigint) / 1_000_000n, BigInt(T0 + i * 30_000), 'the time the loop stamped');
   }
   const signals = await rig.rows('pace', 'campaign_signal');

@@ -138,7 +138,8 @@ describe('tuning loop: optimistic concurrency', () => {
     for (const [i, p] of applied.entries()) {
       const e = events[i]!;
       assert.ok(e.type === 'applied');
-      assert.deepEqual([p.oldRate, p.newRate, p.version, p.campaignName, p.region, p.controller], [e.oldValue, e.newValue, e.version, 'Sink test', 'eu_west_1', 'compliance-pi']);
+      assert.deepEqual([p.oldRate, p.newRate, p.version, p.campaignName, p.region, p.controller, p.reason], [e.oldValue, e.newValue, e.version, 'Sink test', 'eu_west_1', 'compliance-pi', e.reason]);
+      assert.ok(p.reason, 'the drift point carries the decision reason');
       assert.ok(Math.abs(p.drift - (p.newRate - p.oldRate)) < 1e-9);
     }
     assert.ok(signals.length >= 50 && signals.every((p) => p.campaignId === 'csink' && Number.isFinite(p.live)), 'one signal point per cycle');

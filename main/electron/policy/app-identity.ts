@@ -3,6 +3,11 @@
 // seeds the NSIS GUID, so it never changes once shipped.
 
 export const APP_ID = 'com.pacekeeper.desktop';
+
+/** The AppUserModelID to set before `ready`: Windows only (elsewhere there is nothing to set). */
+export function appUserModelId(platform: NodeJS.Platform): string | undefined {
+  return platform === 'win32' ? APP_ID : undefined;
+}
 export const PRODUCT_NAME = 'Pacekeeper';
 /** Used for the userData folder name, so dev (`electron .`) and packaged builds share one profile. */
 export const USER_DATA_FOLDER = 'Pacekeeper';

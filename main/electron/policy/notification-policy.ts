@@ -32,7 +32,7 @@ const TITLES: Record<Exclude<NotifyKind, 'doctor' | 'command-failed'>, string> =
   conflict: 'Write conflict',
   'rate-limited': 'Rate limited (429)',
   'breaker-open': 'Circuit breaker open',
-  'override-ended': 'Override ended',
+  'override-ended': 'Override expired',
   'proxy-auth': 'Proxy authentication failed',
   'keychain-unavailable': 'OS keychain unavailable',
 };
@@ -41,6 +41,9 @@ const TITLES: Record<Exclude<NotifyKind, 'doctor' | 'command-failed'>, string> =
 export function notificationForLog(entry: EventLogEntry): NotificationSpec | undefined {
   const kind = entry.kind as keyof typeof TITLES;
   if (!Object.hasOwn(TITLES, kind)) return undefined;
+  // Only an override that expired is news: a release or replacement was the user's own action.
+  // Core logs expiry as a warning, the others as info (main/core/tuning-event-log.ts).
+  if (kind === 'override-ended' && entry.severity === 'info') return undefined;
   const campaign = entry.campaignName ?? entry.campaignId;
   const title = campaign ? `${TITLES[kind]} — ${campaign}` : TITLES[kind];
   return {

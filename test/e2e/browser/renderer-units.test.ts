@@ -13,6 +13,8 @@ import { addTime, diffTime, endOfTime, formatTime, startOfTime } from '../../../
 import { abandonLevel, abandonText, fmtChange, fmtMs, fmtNumber, fmtPct, fmtRatio, fmtTime } from '../../../renderer/dom/format.ts';
 import { buildSettingsUpdate, fieldForPath, formValuesFrom } from '../../../renderer/views/settings-model.ts';
 import { defaultSettings } from '../../../main/settings/schema.ts';
+import { validateSettings } from '../../../main/settings/load-settings.ts';
+import { applyMergePatch } from '../../../main/settings/merge-patch.ts';
 import { startHeadlessHost } from '../../../main/headless/index.ts';
 import { startHost } from '../../headless/host-fixture.ts';
 
@@ -64,6 +66,17 @@ test('settings form: values from the settings document, and a patch of only what
   // Clearing a text field removes the key (the default applies again).
   const withId = formValuesFrom({ ...settings, genesys: { region: 'eu_west_1', clientId: 'abc' } });
   assert.deepEqual(buildSettingsUpdate({ ...withId, 'genesys.clientId': '  ' }, withId, {}).update.patch, { genesys: { clientId: null } });
+});
+
+test('settings form: "start at login" is a checkbox for ui.loginItem, sent only when toggled', () => {
+  const original = formValuesFrom(defaultSettings() as unknown as Record<string, unknown>);
+  assert.equal(original['ui.loginItem'], false);
+  assert.deepEqual(buildSettingsUpdate({ ...original, 'ui.loginItem': true }, original, {}), { update: { patch: { ui: { loginItem: true } } }, changed: ['ui.loginItem'] });
+  const on = formValuesFrom({ ...defaultSettings(), ui: { loginItem: true, notifications: { coalesceMinutes: 5 } } } as unknown as Record<string, unknown>);
+  assert.deepEqual(buildSettingsUpdate({ ...on, 'ui.loginItem': false }, on, {}).update.patch, { ui: { loginItem: false } });
+  assert.equal(fieldForPath('patch.ui.loginItem'), 'ui.loginItem');
+  // What the form sends is what main's schema accepts.
+  assert.equal(validateSettings(applyMergePatch(defaultSettings(), { ui: { loginItem: true } })).ok, true);
 });
 
 test('settings form: an error path finds its field, whatever prefix main used', () => {
