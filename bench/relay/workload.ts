@@ -1,6 +1,7 @@
 // The benchmark's workload, identical for every target: which topics each session holds (10 of
 // 2,000, Zipf(1.0) popularity as in the pilot, notes/wsrelay.md §6) and the event schedule.
 // Deterministic from a seed so load generators and the parent agree without shipping lists.
+import { mulberry32 } from '../../main/sim/random.ts';
 
 export const TOPIC_COUNT = 2000;
 export const TOPICS_PER_SESSION = 10;
@@ -11,16 +12,7 @@ export function topicName(i: number): string {
 }
 
 /** mulberry32: small, fast, good enough for load shapes. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => () => number = mulberry32;
 
 /** Cumulative Zipf(s) weights over n ranks. */
 function zipfCdf(n: number, s: number): Float64Array {

@@ -20,6 +20,7 @@ import {
   type EmergencyState,
 } from '../../main/tuning/emergency-cut.ts';
 import { applyGuards } from '../../main/tuning/guards.ts';
+import { mulberry32 } from '../../main/sim/random.ts';
 
 const CEILING = 3;
 const SETPOINT = 2.5;
@@ -31,17 +32,6 @@ function feed(s: EmergencyState, cycles: number, c: Partial<CycleCounts> = {}, v
   return s;
 }
 
-/** Deterministic PRNG (mulberry32), so the noise test is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WINDOW_20 = 240; // live answers in a 30-minute window for 20 agents
 
@@ -78,7 +68,7 @@ describe('emergency cut: abandon excess', () => {
   });
 
   test('noise: binomial abandons at the setpoint rarely fire (seeded, 5 simulated days)', () => {
-    const rand = prng(7);
+    const rand = mulberry32(7);
     let fires = 0;
     for (let day = 0; day < 5; day++) {
       let s = INITIAL_EMERGENCY;

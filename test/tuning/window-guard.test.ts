@@ -22,6 +22,7 @@ import {
   windowMaterial,
   type WindowGuardState,
 } from '../../main/tuning/window-guard.ts';
+import { mulberry32 } from '../../main/sim/random.ts';
 
 const SETPOINT = 2.5;
 const MAX_CUT = 0.5;
@@ -33,17 +34,6 @@ function feed(s: WindowGuardState, n: number, live: number, abandoned = 0, load 
   return s;
 }
 
-/** Deterministic PRNG (mulberry32), so the noise test is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 20-agent team: 4 live answers a cycle, 240 in a 30-minute window. */
 const LIVE = 4;
@@ -100,7 +90,7 @@ describe('window guard: when it acts', () => {
   });
 
   test('noise: binomial abandons at the setpoint rarely cut past the step (seeded, 10 simulated days)', () => {
-    const rand = prng(3);
+    const rand = mulberry32(3);
     let bigCuts = 0;
     let cycles = 0;
     for (let day = 0; day < 10; day++) {

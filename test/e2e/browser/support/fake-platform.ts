@@ -2,6 +2,7 @@
 // pacing value (maxCallsPerAgentDecimal), written with optimistic concurrency like the real API
 // (409 on a stale version), with levers to play a concurrent writer and to answer 429.
 // Used by FakeCore until the e2e tests run against the real core and simulator.
+import { mulberry32 } from '../../../../main/sim/random.ts';
 
 export interface FakeCampaign {
   id: string;
@@ -73,16 +74,7 @@ export class FakePlatform {
 }
 
 /** Small seeded PRNG (mulberry32) so every run shows the same campaigns and history. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 const NAMES = [
   'Auto Renewals Q3',
