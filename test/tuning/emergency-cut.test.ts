@@ -20,7 +20,7 @@ import {
   type EmergencyState,
 } from '../../main/tuning/emergency-cut.ts';
 import { applyGuards } from '../../main/tuning/guards.ts';
-import { mulberry32 } from '../../main/sim/random.ts';
+import { binomialCycles } from './helpers/noise.ts';
 
 const CEILING = 3;
 const SETPOINT = 2.5;
@@ -68,19 +68,12 @@ describe('emergency cut: abandon excess', () => {
   });
 
   test('noise: binomial abandons at the setpoint rarely fire (seeded, 5 simulated days)', () => {
-    const rand = mulberry32(7);
+    const next = binomialCycles(7, SETPOINT);
     let fires = 0;
     for (let day = 0; day < 5; day++) {
       let s = INITIAL_EMERGENCY;
       for (let cycle = 0; cycle < 960; cycle++) {
-        let live = 0;
-        let abandoned = 0;
-        for (let k = 0; k < 8; k++) {
-          if (rand() < 0.5) {
-            live++;
-            if (rand() < SETPOINT / 100) abandoned++;
-          }
-        }
+        const { live, abandoned } = next();
         s = observeEmergency(s, { live, abandoned, attempts: 5 * live, connects: live }, 4, 30, O);
         if (abandonExcess(s, CEILING, WINDOW_20, O).fire) {
           fires++;

@@ -22,7 +22,7 @@ import {
   windowMaterial,
   type WindowGuardState,
 } from '../../main/tuning/window-guard.ts';
-import { mulberry32 } from '../../main/sim/random.ts';
+import { binomialCycles } from './helpers/noise.ts';
 
 const SETPOINT = 2.5;
 const MAX_CUT = 0.5;
@@ -90,20 +90,13 @@ describe('window guard: when it acts', () => {
   });
 
   test('noise: binomial abandons at the setpoint rarely cut past the step (seeded, 10 simulated days)', () => {
-    const rand = mulberry32(3);
+    const next = binomialCycles(3, SETPOINT);
     let bigCuts = 0;
     let cycles = 0;
     for (let day = 0; day < 10; day++) {
       let s = INITIAL_WINDOW_GUARD;
       for (let i = 0; i < 960; i++) {
-        let live = 0;
-        let abandoned = 0;
-        for (let k = 0; k < 8; k++) {
-          if (rand() < 0.5) {
-            live++;
-            if (rand() < SETPOINT / 100) abandoned++;
-          }
-        }
+        const { live, abandoned } = next();
         s = observeWindow(s, live, abandoned, 30, 4, O);
         const c = cap(s);
         cycles++;
