@@ -78,15 +78,21 @@ test('proxy_health points are sampled once a minute from the net layer health', 
   t.after(() => sampler.stop());
   await clock.advance(59_000);
   assert.equal(w.writer.health().backlogPoints, 0, 'nothing before the minute is up');
+  // The sampler's writes reach the spool a few event-loop turns after its timer fires, and it
+  // arms the next minute only once they have: wait for each point before moving the clock on.
+  const rowsAtLeast = async (n: number) => {
+    let rows = await rig.rows('pace', 'proxy_health');
+    for (let i = 0; i < 100 && rows.length < n; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await w.writer.flush(), true);
+      rows = await rig.rows('pace', 'proxy_health');
+    }
+    return rows;
+  };
   await clock.advance(1_000);
+  assert.equal((await rowsAtLeast(1)).length, 1, 'one minute, one origin: one point');
   await clock.advance(60_000);
-  // The sampler's writes reach the spool a few event-loop turns after each timer fires.
-  let rows = await rig.rows('pace', 'proxy_health');
-  for (let i = 0; i < 100 && rows.length < 2; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(await w.writer.flush(), true);
-    rows = await rig.rows('pace', 'proxy_health');
-  }
+  const rows = await rowsAtLeast(2);
   assert.equal(rows.length, 2, 'two minutes, one origin: two points');
   assert.equal(rows[0]?.origin, `127.0.0.1:${rig.port}`);
   assert.equal(rows[0]?.route, 'direct');
