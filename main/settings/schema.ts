@@ -144,6 +144,8 @@ const tuningFields = {
   abandonCeilingPct: z.number().gt(0).max(100),
   intervalSec: z.number().int().min(5).max(3_600),
   mode: z.enum(TUNING_MODES),
+  /** Documented cuts beyond the ±10% step (down only, ≤ 50%, audited); false keeps every step within ±10%. */
+  emergencyCuts: z.boolean(),
 };
 
 export const TuningDefaultsSchema = z.strictObject({
@@ -154,6 +156,7 @@ export const TuningDefaultsSchema = z.strictObject({
   abandonCeilingPct: tuningFields.abandonCeilingPct.default(3),
   intervalSec: tuningFields.intervalSec.default(30),
   mode: tuningFields.mode.default('auto'),
+  emergencyCuts: tuningFields.emergencyCuts.default(true),
 }).prefault({});
 
 /** Per-campaign overrides: any subset of the defaults. */
@@ -165,6 +168,7 @@ export const TuningOverrideSchema = z.strictObject({
   abandonCeilingPct: tuningFields.abandonCeilingPct.optional(),
   intervalSec: tuningFields.intervalSec.optional(),
   mode: tuningFields.mode.optional(),
+  emergencyCuts: tuningFields.emergencyCuts.optional(),
 });
 
 export type TuningDefaults = z.output<typeof TuningDefaultsSchema>;

@@ -27,6 +27,8 @@ export interface CampaignTuningConfig {
   stepLimit: number;
   /** Largest cut of a documented emergency cut, fraction per cycle (0.50; emergency-cut.ts). */
   emergencyCut: number;
+  /** Whether cuts beyond the step are allowed at all (the emergency cut and the window guard's). */
+  emergencyCuts: boolean;
   /** Smallest change worth a write (0.01). */
   minDelta: number;
   /** The seed law's target connect ratio (only used by `seed-law`). */
@@ -40,6 +42,7 @@ export const LOOP_DEFAULTS = Object.freeze({
   intervalSec: 30,
   stepLimit: 0.1,
   emergencyCut: 0.5,
+  emergencyCuts: true,
   minDelta: 0.01,
   seedTargetAnswerRate: 0.2,
   windowMinutes: 30,
@@ -75,6 +78,7 @@ export interface TuningSettingsLike {
   abandonCeilingPct: number;
   intervalSec: number;
   mode: ConfiguredMode;
+  emergencyCuts?: boolean;
 }
 
 export function configFromSettings(campaignId: string, s: TuningSettingsLike, extra: { name?: string; region?: string } = {}): CampaignTuningConfig {
@@ -87,6 +91,7 @@ export function configFromSettings(campaignId: string, s: TuningSettingsLike, ex
     ceilingPct: s.abandonCeilingPct,
     intervalSec: s.intervalSec,
     mode: s.mode,
+    ...(s.emergencyCuts === undefined ? {} : { emergencyCuts: s.emergencyCuts }),
   });
 }
 
@@ -94,6 +99,7 @@ export function controllerFor(c: CampaignTuningConfig): Controller<unknown> {
   if (c.controller === 'seed-law') return createSeedLaw({ targetAnswerRate: c.seedTargetAnswerRate }) as Controller<unknown>;
   // The settings allow setpoint = ceiling; keep the controller's setpoint strictly below it.
   const setpointPct = Math.min(c.setpointPct, c.ceilingPct - 0.05);
-  const emergency = { ...DEFAULT_EMERGENCY_CUT_OPTIONS, maxCut: c.emergencyCut };
+  // Off: no emergency cut, and the window guard's cuts stay within the step too.
+  const emergency = c.emergencyCuts ? { ...DEFAULT_EMERGENCY_CUT_OPTIONS, maxCut: c.emergencyCut } : false;
   return createComplianceController({ setpointPct, ceilingPct: c.ceilingPct, maxStep: c.stepLimit, emergency }) as Controller<unknown>;
 }

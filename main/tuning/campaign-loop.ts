@@ -266,7 +266,7 @@ export class CampaignLoop {
       last = { d, current };
       if (mode === 'override') return { write: false, value: round2(clamp(d.value, this.config.bounds)), why: 'override-hold' };
       const g = applyGuards({
-        proposed: d.value, current, bounds: this.config.bounds, stepLimit: this.config.stepLimit, emergencyCut: d.emergency ? this.config.emergencyCut : undefined,
+        proposed: d.value, current, bounds: this.config.bounds, stepLimit: this.config.stepLimit, emergencyCut: d.emergency && this.config.emergencyCuts ? this.config.emergencyCut : undefined,
         minDelta: this.config.minDelta, mode, dialingMode: c.dialingMode,
       });
       return g.action === 'write' ? { write: true, value: g.value } : { write: false, value: g.value, why: g.why };

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { configFromSettings } from '../../main/tuning/campaign-config.ts';
 import { defaultSettings, effectiveTuning, sandboxActive, SETTINGS_SCHEMA_VERSION, SETTINGS_SECTIONS } from '../../main/settings/schema.ts';
 import { validateSettings } from '../../main/settings/load-settings.ts';
 import { checkOrigin, extractProxyCredentials, normalizeUrl, PROXY_URL, SERVICE_URL } from '../../main/settings/url-rules.ts';
@@ -23,7 +24,7 @@ test('defaults are complete and safe', () => {
   assert.equal(d.proxy.mode, 'system');
   assert.deepEqual(d.net, { connectionsPerOrigin: 20, keepAliveMs: 90_000, requestDeadlineMs: 120_000 });
   assert.deepEqual(d.tuning.defaults, {
-    min: 1, max: 3, controller: 'compliance', abandonSetpointPct: 2.5, abandonCeilingPct: 3, intervalSec: 30, mode: 'auto',
+    min: 1, max: 3, controller: 'compliance', abandonSetpointPct: 2.5, abandonCeilingPct: 3, intervalSec: 30, mode: 'auto', emergencyCuts: true,
   });
   assert.equal(d.relay.port, 0);
   assert.equal(d.relay.maxChannels, 20);
@@ -53,6 +54,15 @@ test('tuning: min must be below max, setpoint at or below ceiling, per campaign 
     assert.deepEqual(effectiveTuning(ok.settings.tuning, 'c-1'), { ...ok.settings.tuning.defaults, min: 3.2, max: 4, mode: 'dry-run' });
     assert.deepEqual(effectiveTuning(ok.settings.tuning, 'other'), ok.settings.tuning.defaults);
   }
+  // Emergency cuts are on by default and can be turned off per campaign, reaching the loop config.
+  const strict = validateSettings({ tuning: { campaigns: { 'c-2': { emergencyCuts: false } } } });
+  assert.ok(strict.ok);
+  if (strict.ok) {
+    assert.equal(strict.settings.tuning.defaults.emergencyCuts, true);
+    assert.equal(configFromSettings('c-2', effectiveTuning(strict.settings.tuning, 'c-2')).emergencyCuts, false);
+    assert.equal(configFromSettings('c-3', effectiveTuning(strict.settings.tuning, 'c-3')).emergencyCuts, true);
+  }
+  assert.deepEqual(paths({ tuning: { defaults: { emergencyCuts: 'no' } } }), ['tuning.defaults.emergencyCuts']);
 });
 
 test('ports, limits and enums are range-checked with plain messages', () => {

@@ -11,7 +11,7 @@ describe('tuning loop: emergency cut', () => {
   let rig: Rig;
   before(async () => {
     // 20 agents at 9 lines per available agent: more than twice the frontier (about 4).
-    rig = await startRig({ campaigns: [campaign('e1', { maxCallsPerAgent: 9 })] });
+    rig = await startRig({ campaigns: [campaign('e1', { maxCallsPerAgent: 9 }), campaign('e2', { maxCallsPerAgent: 9 })] });
   });
   after(async () => rig.close());
 
@@ -36,5 +36,21 @@ describe('tuning loop: emergency cut', () => {
       assert.ok(x.newValue! <= x.oldValue! * 1.1 + 0.005, `no rise beyond 10 %: ${x.oldValue} → ${x.newValue} (${x.reason})`);
       if (x.newValue! < x.oldValue! * 0.9 - 0.005) assert.ok(x.reason.startsWith('emergency-cut'), `only an emergency cut falls faster: ${x.reason}`);
     }
+  });
+
+  test('with emergencyCuts off every step stays within ±10 %, and the burst still comes down', async () => {
+    const dir = `${rig.auditDir}/e2`;
+    const r = startService(rig, { api: rig.api, campaigns: [{ campaignId: 'e2', bounds: { min: 1, max: 10 }, emergencyCuts: false }], auditDir: dir });
+    r.svc.start();
+    await r.run(20 * 60_000, 30_000);
+    await r.svc.stop();
+    const applied = auditFiles(dir).flatMap(readAuditFile).filter((x): x is DecisionRecord => x.kind === 'decision' && x.outcome === 'applied');
+    assert.ok(applied.length > 0, 'the loop wrote');
+    for (const x of applied) {
+      const ratio = x.newValue! / x.oldValue!;
+      assert.ok(ratio >= 0.9 - 0.005 && ratio <= 1.1 + 0.005, `within the step: ${x.oldValue} → ${x.newValue} (${x.reason})`);
+      assert.ok(!x.reason.startsWith('emergency-cut'), `no emergency cut: ${x.reason}`);
+    }
+    assert.ok(applied.at(-1)!.newValue! < 9 * 0.5, `the value still came down, a step at a time: 9 → ${applied.at(-1)!.newValue}`);
   });
 });
