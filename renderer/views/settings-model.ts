@@ -3,7 +3,7 @@
 // validation error's path → the field that shows it. No DOM, so it is tested in Node.
 import type { SecretName, SettingsUpdate } from '../../preload/contract.ts';
 
-export type FieldKind = 'text' | 'url' | 'select' | 'list' | 'port' | 'checkbox' | 'secret';
+export type FieldKind = 'text' | 'url' | 'select' | 'list' | 'port' | 'number' | 'checkbox' | 'secret';
 
 export interface FieldSpec {
   /** Dotted settings path (or the secret's name for secrets). */
@@ -39,6 +39,19 @@ export const SETTINGS_FIELDS: readonly FieldSpec[] = [
   { section: 'InfluxDB', key: 'influx.bucket', label: 'Bucket (v2)', kind: 'text' },
   { section: 'InfluxDB', key: 'influx.db', label: 'Database (v1)', kind: 'text' },
   { section: 'InfluxDB', key: 'influx.token', label: 'Token (v2) or password (v1)', kind: 'secret' },
+  { section: 'Tuning (every campaign)', key: 'tuning.defaults.min', label: 'Lowest pacing value', kind: 'number', help: 'maxCallsPerAgentDecimal never goes below this (1 or more).' },
+  { section: 'Tuning (every campaign)', key: 'tuning.defaults.max', label: 'Highest pacing value', kind: 'number', help: 'The loop never writes more than this. 3 is a cautious start; about 6 suits 20 agents.' },
+  { section: 'Tuning (every campaign)', key: 'tuning.defaults.abandonSetpointPct', label: 'Abandon target (%)', kind: 'number' },
+  { section: 'Tuning (every campaign)', key: 'tuning.defaults.abandonCeilingPct', label: 'Abandon ceiling (%)', kind: 'number', help: 'The hard limit, over a rolling 30 minutes and the campaign day.' },
+  { section: 'Tuning (every campaign)', key: 'tuning.defaults.intervalSec', label: 'Cycle (seconds)', kind: 'number' },
+  { section: 'Tuning (every campaign)', key: 'tuning.defaults.mode', label: 'Mode', kind: 'select', options: { auto: 'Auto (write pacing values)', 'dry-run': 'Dry run (recommend only)', paused: 'Paused' } },
+  {
+    section: 'Tuning (every campaign)',
+    key: 'tuning.defaults.emergencyCuts',
+    label: 'Allow emergency cuts beyond the 10% step',
+    kind: 'checkbox',
+    help: 'Down only, at most 50%, audited. Off: every change stays within ±10% per cycle.',
+  },
   { section: 'Relay', key: 'relay.port', label: 'Relay port', kind: 'port', help: 'Loopback port for local tools; 0 picks a free port at each start.' },
   { section: 'Desktop', key: 'ui.loginItem', label: 'Start Pacekeeper at login', kind: 'checkbox', help: 'Desktop app only: starts in the tray when you log in. The headless host ignores it.' },
 ];
@@ -93,6 +106,8 @@ function fieldValue(f: FieldSpec, raw: string | boolean): unknown {
     case 'port':
       // Not a number: sent as typed so main answers with its own message for the field.
       return text === '' ? null : /^\d+$/.test(text) ? Number(text) : text;
+    case 'number':
+      return text === '' ? null : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
     case 'select':
       return text;
     default:

@@ -94,6 +94,9 @@ export class SettingsView implements View {
       case 'port':
         input = h('input', { ...common, attrs: { ...common.attrs, type: 'text', inputmode: 'numeric', autocomplete: 'off' } });
         break;
+      case 'number':
+        input = h('input', { ...common, attrs: { ...common.attrs, type: 'text', inputmode: 'decimal', autocomplete: 'off' } });
+        break;
       case 'secret': {
         input = h('input', { ...common, attrs: { ...common.attrs, type: 'password', autocomplete: 'new-password', placeholder: 'Type to replace' } });
         ui.status = h('span', { class: 'secret-status', data: { secretStatus: spec.key } });

@@ -68,6 +68,19 @@ test('settings form: values from the settings document, and a patch of only what
   assert.deepEqual(buildSettingsUpdate({ ...withId, 'genesys.clientId': '  ' }, withId, {}).update.patch, { genesys: { clientId: null } });
 });
 
+test('settings form: tuning numbers are sent as numbers, typos as typed, a cleared field as null', () => {
+  const original = formValuesFrom(defaultSettings() as unknown as Record<string, unknown>);
+  assert.equal(original['tuning.defaults.max'], '3');
+  assert.equal(original['tuning.defaults.emergencyCuts'], true);
+  const r = buildSettingsUpdate({ ...original, 'tuning.defaults.max': ' 6.5 ', 'tuning.defaults.mode': 'dry-run', 'tuning.defaults.emergencyCuts': false }, original, {});
+  assert.deepEqual(r.update.patch, { tuning: { defaults: { max: 6.5, mode: 'dry-run', emergencyCuts: false } } });
+  assert.equal(validateSettings(applyMergePatch(defaultSettings(), r.update.patch)).ok, true);
+  assert.deepEqual(buildSettingsUpdate({ ...original, 'tuning.defaults.min': '1,5' }, original, {}).update.patch, { tuning: { defaults: { min: '1,5' } } });
+  assert.equal(validateSettings(applyMergePatch(defaultSettings(), { tuning: { defaults: { min: '1,5' } } })).ok, false);
+  assert.deepEqual(buildSettingsUpdate({ ...original, 'tuning.defaults.intervalSec': '' }, original, {}).update.patch, { tuning: { defaults: { intervalSec: null } } });
+  assert.equal(fieldForPath('patch.tuning.defaults.abandonCeilingPct'), 'tuning.defaults.abandonCeilingPct');
+});
+
 test('settings form: "start at login" is a checkbox for ui.loginItem, sent only when toggled', () => {
   const original = formValuesFrom(defaultSettings() as unknown as Record<string, unknown>);
   assert.equal(original['ui.loginItem'], false);
@@ -84,7 +97,7 @@ test('settings form: an error path finds its field, whatever prefix main used', 
   assert.equal(fieldForPath('patch.proxy.url'), 'proxy.url');
   assert.equal(fieldForPath('proxy.noProxy.2'), 'proxy.noProxy');
   assert.equal(fieldForPath('secrets.proxy.password'), 'proxy.password');
-  assert.equal(fieldForPath('tuning.defaults.min'), undefined);
+  assert.equal(fieldForPath('tuning.campaigns.c-1.min'), undefined, 'per-campaign tuning is not on the form: the summary shows it');
   assert.equal(fieldForPath(''), undefined);
 });
 

@@ -79,6 +79,39 @@ describe('settings', { skip, timeout: 120_000 }, () => {
     await page.close();
   });
 
+  test('tuning bounds from the form reach every campaign; crossed bounds are refused at the field', async () => {
+    const g = await openDashboard(browser, stack);
+    const { page } = g;
+    const view = await showView(page, 'settings');
+    const min = view.getByLabel('Lowest pacing value');
+    const max = view.getByLabel('Highest pacing value');
+    await eventually('the form to load', async () => (await max.inputValue()) !== '');
+    const before = await settingsView(stack);
+
+    await min.fill('3.5');
+    await max.fill('2.5');
+    await view.getByRole('button', { name: 'Save settings' }).click();
+    const expected = await expectedIssues(stack, { tuning: { defaults: { min: 3.5, max: 2.5 } } });
+    const minError = view.locator('[data-error-for="tuning.defaults.min"]');
+    await minError.waitFor();
+    assert.equal(await text(minError), expected.get('tuning.defaults.min'));
+    assert.deepEqual((await settingsView(stack)).settings, before.settings, 'a rejected update changes nothing');
+
+    await min.fill('1');
+    await view.getByRole('button', { name: 'Save settings' }).click();
+    await eventually('saved', async () => /^✓ Saved/.test(await text(view.locator('[data-field="settings-status"]'))));
+    await eventually('every campaign bounded at 2.5', async () => {
+      const cs = (await coreState(stack)).campaigns;
+      return cs.length > 0 && cs.every((c) => c.max === 2.5 && c.min === 1);
+    });
+    // Back to the default for the other tests.
+    await max.fill('3');
+    await view.getByRole('button', { name: 'Save settings' }).click();
+    await eventually('restored', async () => (await coreState(stack)).campaigns.every((c) => c.max === 3));
+    g.assertClean();
+    await page.close();
+  });
+
   test('no secret can be read back through the bridge, the page, storage or the logs', async () => {
     const g = await openDashboard(browser, stack);
     const { page } = g;
