@@ -12,6 +12,7 @@ import { createNetLayer, type NetLayer } from '../main/net/index.ts';
 import { startSimulator } from '../main/sim/index.ts';
 import { findExecutable, TOOLS } from '../test/helpers/system-tools.ts';
 import { SQUID_USER, startProxyRig } from '../test/helpers/proxy-rig.ts';
+import { settledSquidConnects } from '../test/net/support/fixtures.ts';
 
 interface RunResult {
   label: string;
@@ -90,22 +91,6 @@ function row(r: RunResult): string {
   return `${r.label.padEnd(36)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  tunnels ${String(r.tunnels).padStart(5)}${squid}${r.failed ? `  FAILED ${r.failed}` : ''}`;
 }
 
-/** squid logs a tunnel when it closes: wait until its log stops growing (bounded). */
-async function settledSquid(count: () => number): Promise<number> {
-  const end = Date.now() + 10_000;
-  let last = count();
-  let since = Date.now();
-  while (Date.now() < end && Date.now() - since < 500) {
-    await new Promise((r) => setTimeout(r, 50));
-    const n = count();
-    if (n !== last) {
-      last = n;
-      since = Date.now();
-    }
-  }
-  return last;
-}
-
 export async function run(flags: string[]): Promise<boolean> {
   const { values } = parseArgs({ args: flags, strict: false, options: { requests: { type: 'string' }, concurrency: { type: 'string' } } });
   const total = Number(values.requests ?? 2000);
@@ -145,7 +130,8 @@ export async function run(flags: string[]): Promise<boolean> {
       const r = await net.request({ url: target, headers: { authorization: `Bearer ${token}` }, retry: 'none' });
       if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
     };
-    const squidTunnels = () => rig.squidConnects().filter((c) => c.status === 200).length;
+    // squid logs a tunnel when it closes: wait until its log stops growing (bounded).
+    const settledSquid = () => settledSquidConnects(rig, 500, 10_000);
 
     console.log(`${total} GETs, concurrency ${concurrency}, through squid's TLS-inspecting port to the HTTPS simulator\n`);
     // Warm-up (also mints squid's bumped certificate so neither side pays for it).
@@ -153,11 +139,11 @@ export async function run(flags: string[]): Promise<boolean> {
     await drive('warm-up', 40, concurrency, get(proxied), () => 0);
     await proxied.close();
 
-    let s0 = await settledSquid(squidTunnels);
+    let s0 = await settledSquid();
     const pk = await mk(true);
     const pkResult = await drive('Pacekeeper (pooled, via squid bump)', total, concurrency, get(pk), () => pk.health().tunnelsOpened);
     await pk.close();
-    pkResult.squid = (await settledSquid(squidTunnels)) - s0;
+    pkResult.squid = (await settledSquid()) - s0;
     s0 += pkResult.squid;
 
     const ca = [sim.caCert as string, await import('node:fs').then((fs) => fs.readFileSync(rig.bumpCaPath, 'utf8'))];
@@ -167,7 +153,7 @@ export async function run(flags: string[]): Promise<boolean> {
       naiveTunnels++;
       await naiveGet(new URL(rig.squidBump), target, auth, ca, token);
     }, () => naiveTunnels);
-    naive.squid = (await settledSquid(squidTunnels)) - s0;
+    naive.squid = (await settledSquid()) - s0;
 
     const directResult = await drive('Pacekeeper direct (no proxy)', total, concurrency, get(direct), () => 0);
 

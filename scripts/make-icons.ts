@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
+import { TRAY_LEVELS, type TrayLevel } from '../main/electron/policy/tray-status.ts';
 
 // ---- shapes (unit square, y down) ------------------------------------------------------------
 
@@ -101,8 +102,9 @@ export function rasterize(size: number, layers: readonly Layer[]): Uint8Array {
 
 // ---- artwork ---------------------------------------------------------------------------------
 
-export const TRAY_LEVELS = ['ok', 'warning', 'error', 'paused'] as const;
-export type IconLevel = (typeof TRAY_LEVELS)[number];
+// One icon per level the tray can show (main/electron/policy/tray-status.ts).
+export { TRAY_LEVELS };
+export type IconLevel = TrayLevel;
 
 const DISC: Shape = { t: 'disc', x: 0.5, y: 0.5, r: 0.45 };
 const GLYPHS: Record<IconLevel, { fill: Shape[]; cut: Shape[] }> = {

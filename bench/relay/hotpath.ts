@@ -2,24 +2,16 @@
 // simulator in this process, sessions from load-generator children; events are published at a
 // fixed rate and process CPU is divided by the deliveries the relay reports. Run it with
 // --cpu-prof to see where the time goes.
-import { randomBytes } from 'node:crypto';
-import { createGenesysClient } from '../../main/genesys/client.ts';
-import { createNetLayer } from '../../main/net/index.ts';
-import { createRelay } from '../../main/relay/index.ts';
-import { genesysUpstream } from '../../main/relay/genesys-upstream.ts';
 import { startSimulator } from '../../main/sim/index.ts';
 import { startChild } from './ipc.ts';
+import { startLocalRelay } from './local-relay.ts';
 import { eventTopic, topicName, topicWidths } from './workload.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const RATE = Number(process.argv[3] ?? 500);
 const sim = await startSimulator({ eventRatePerSec: 0, campaigns: 1, rateLimitPerMinute: 1e8 });
-const secrets = { get: async (n: string) => (n === 'genesys.clientSecret' ? sim.clientSecret : undefined) };
-const net = await createNetLayer({ config: { proxy: { mode: 'direct' } }, secrets });
-const client = createGenesysClient({ net, apiBaseUrl: sim.url, loginBaseUrl: sim.url, clientId: sim.clientId, secrets });
-const token = randomBytes(24).toString('base64url');
-const relay = createRelay({ token, upstream: genesysUpstream(client) });
-const { port } = await relay.start();
+const local = await startLocalRelay(sim);
+const { relay, port, token } = local;
 const widths = [...topicWidths(7, N)];
 const gens = [0, 1, 2, 3].map(() => startChild(new URL('./loadgen.ts', import.meta.url).pathname, 1));
 await Promise.all(gens.map((g, k) => g.call({ cmd: 'connect', mode: 'relay', host: '127.0.0.1', port, token, from: (k * N) / 4, to: ((k + 1) * N) / 4, seed: 7, widths, probe: -1, localAddresses: [`127.0.0.${30 + k}`], concurrency: 48 }, 300_000)));
@@ -40,8 +32,6 @@ const d = relay.metrics().deliveries - d0;
 console.log(`${d / 8} deliveries/s; process CPU ${(((c.user + c.system) / 8e6) * 100).toFixed(0)}% (incl. simulator); ${((c.user + c.system) / d).toFixed(2)} µs/delivery (user ${(c.user / d).toFixed(2)}, sys ${(c.system / d).toFixed(2)})`);
 clearInterval(timer);
 for (const g of gens) await g.call({ cmd: 'exit' }).catch(() => undefined);
-await relay.stop({ deadlineMs: 500 });
-client.close();
-await net.close();
+await local.close();
 await sim.close();
 process.exit(0);

@@ -1,23 +1,15 @@
 // Bench helper (not run by `npm run bench`): where a relay session's memory goes. Starts the
 // simulator and the relay in this process, opens sessions from a child process in two steps, and
 // prints the per-session deltas of RSS, V8 heap, external and ArrayBuffer memory after GC.
-import { randomBytes } from 'node:crypto';
-import { createGenesysClient } from '../../main/genesys/client.ts';
-import { createNetLayer } from '../../main/net/index.ts';
-import { createRelay } from '../../main/relay/index.ts';
-import { genesysUpstream } from '../../main/relay/genesys-upstream.ts';
 import { startSimulator } from '../../main/sim/index.ts';
 import { startChild } from './ipc.ts';
+import { startLocalRelay } from './local-relay.ts';
 import { topicWidths } from './workload.ts';
 
 const N = Number(process.argv[2] ?? 4000);
 const sim = await startSimulator({ eventRatePerSec: 0, campaigns: 1, rateLimitPerMinute: 1e8 });
-const secrets = { get: async (n: string) => (n === 'genesys.clientSecret' ? sim.clientSecret : undefined) };
-const net = await createNetLayer({ config: { proxy: { mode: 'direct' } }, secrets });
-const client = createGenesysClient({ net, apiBaseUrl: sim.url, loginBaseUrl: sim.url, clientId: sim.clientId, secrets });
-const token = randomBytes(24).toString('base64url');
-const relay = createRelay({ token, upstream: genesysUpstream(client) });
-const { port } = await relay.start();
+const local = await startLocalRelay(sim);
+const { relay, port, token } = local;
 const gc = (globalThis as { gc?: () => void }).gc as () => void;
 const snap = () => {
   gc();
@@ -39,8 +31,6 @@ const per = (k: keyof typeof a) => ((b[k] - a[k]) / (N / 2) / 1024).toFixed(2);
 console.log(`per session (KB): rss ${per('rss')}, heap ${per('heap')}, external ${per('external')}, arrayBuffers ${per('ab')}`);
 console.log(JSON.stringify(relay.metrics().sessions));
 await gen.call({ cmd: 'exit' }).catch(() => undefined);
-await relay.stop({ deadlineMs: 500 });
-client.close();
-await net.close();
+await local.close();
 await sim.close();
 process.exit(0);

@@ -1,24 +1,18 @@
 // The relay under test, alone in its own process so its RSS and CPU are measured by themselves.
 // Upstream goes through the real net layer and Genesys client to the simulator. SIGTERM drains.
-import { randomBytes } from 'node:crypto';
-import { createGenesysClient } from '../../main/genesys/client.ts';
-import { createNetLayer } from '../../main/net/index.ts';
-import { createRelay, type Relay } from '../../main/relay/index.ts';
-import { genesysUpstream } from '../../main/relay/genesys-upstream.ts';
+import type { Relay } from '../../main/relay/index.ts';
 import { serve } from './ipc.ts';
+import { startLocalRelay } from './local-relay.ts';
 
 let relay: Relay | undefined;
-const token = randomBytes(24).toString('base64url');
 
 serve(async (msg) => {
   switch (msg.cmd) {
     case 'start': {
-      const secrets = { get: async (name: string) => (name === 'genesys.clientSecret' ? (msg.clientSecret as string) : undefined) };
-      const net = await createNetLayer({ config: { proxy: { mode: 'direct' } }, secrets });
-      const client = createGenesysClient({ net, apiBaseUrl: msg.url as string, loginBaseUrl: msg.url as string, clientId: msg.clientId as string, secrets });
-      relay = createRelay({ token, upstream: genesysUpstream(client), limits: { maxSessions: 30_000 } });
-      const { port } = await relay.start();
-      return { port, token, pid: process.pid };
+      const platform = { url: msg.url as string, clientId: msg.clientId as string, clientSecret: msg.clientSecret as string };
+      const local = await startLocalRelay(platform, { limits: { maxSessions: 30_000 } });
+      relay = local.relay;
+      return { port: local.port, token: local.token, pid: process.pid };
     }
     case 'metrics': {
       if (msg.gc) {

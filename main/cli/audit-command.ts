@@ -1,10 +1,9 @@
 // `pacekeeper audit export --csv`: writes the tuning audit trail as CSV to stdout or a file.
 // The trail lives in <data dir>/audit (PACEKEEPER_DATA_DIR or the per-user config directory).
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../core/data-dir.ts';
+import { auditDirOf, defaultDataDir } from '../core/data-dir.ts';
 import { exportAuditCsv } from '../tuning/audit-csv.ts';
+import { parseCommand, parseOptions, UsageError } from './command-args.ts';
 
 export const USAGE = `usage: pacekeeper audit export --csv [options]
 
@@ -18,39 +17,28 @@ options:
   --since <time>     only records at or after this ISO-8601 time
   -h, --help         this help`;
 
-/** Where the tuning service keeps its audit trail for a data directory. */
-export function auditDirOf(dataDir: string): string {
-  return join(dataDir, 'audit');
+function parseAuditArgs(argv: string[]) {
+  const { values, positionals } = parseOptions({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      csv: { type: 'boolean' },
+      dir: { type: 'string' },
+      out: { type: 'string' },
+      campaign: { type: 'string' },
+      since: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  if (positionals[0] !== 'export' || positionals.length > 1) throw new UsageError("expected 'export'");
+  return values;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        csv: { type: 'boolean' },
-        dir: { type: 'string' },
-        out: { type: 'string' },
-        campaign: { type: 'string' },
-        since: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    console.error(`pacekeeper audit: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals[0] !== 'export' || positionals.length > 1) {
-    console.error(`pacekeeper audit: expected 'export'\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand('audit', USAGE, () => parseAuditArgs(argv));
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.options;
   if (!values.csv) {
     console.error('pacekeeper audit export: choose a format: --csv');
     return 2;

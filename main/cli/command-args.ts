@@ -1,9 +1,19 @@
 // What every `pacekeeper` command shares: usage errors (exit 2 with the usage text), `--help`
 // (exit 0), and waiting for SIGINT/SIGTERM before a clean shutdown.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { redactor } from '../util/redact.ts';
 
 /** A bad option: the command prints it with its usage and exits 2. */
 export class UsageError extends Error {}
+
+/** `node:util` parseArgs, with its complaints (unknown option, missing value…) as UsageError. */
+export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
 
 /**
  * Runs a command's argument parser. Returns the parsed options, or the exit code when the command

@@ -2,7 +2,6 @@
 // line per hop with ok/FAIL and the fix. Exit code 0 when every check passed, 1 when one failed,
 // 2 on bad usage. Secrets come from the environment (PACEKEEPER_CLIENT_SECRET,
 // PACEKEEPER_PROXY_PASSWORD) or the keychain; the output never contains them.
-import { parseArgs } from 'node:util';
 import { createLogger } from '../util/log.ts';
 import { redactor } from '../util/redact.ts';
 import { runDoctor, type DoctorInputs } from '../genesys/doctor.ts';
@@ -11,7 +10,7 @@ import { defaultDataDir } from '../core/data-dir.ts';
 import { netConfigFromSettings } from '../core/net-settings.ts';
 import { openSecretStore } from '../secrets/open-secret-store.ts';
 import { openSettingsStore } from '../settings/settings-store.ts';
-import { parseCommand, UsageError } from './command-args.ts';
+import { parseCommand, parseOptions } from './command-args.ts';
 
 export const DOCTOR_USAGE = `usage: pacekeeper doctor [options]
 
@@ -48,28 +47,23 @@ export interface DoctorCliOptions {
 }
 
 export function parseDoctorArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): DoctorCliOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
-      options: {
-        region: { type: 'string' },
-        'api-base-url': { type: 'string' },
-        'login-base-url': { type: 'string' },
-        proxy: { type: 'string' },
-        'proxy-user': { type: 'string' },
-        'no-proxy': { type: 'string' },
-        ca: { type: 'string', multiple: true },
-        'client-id': { type: 'string' },
-        json: { type: 'boolean' },
-        'proxy-loopback': { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  const { values } = parseOptions({
+    args: argv, strict: true, allowPositionals: false,
+    options: {
+      region: { type: 'string' },
+      'api-base-url': { type: 'string' },
+      'login-base-url': { type: 'string' },
+      proxy: { type: 'string' },
+      'proxy-user': { type: 'string' },
+      'no-proxy': { type: 'string' },
+      ca: { type: 'string', multiple: true },
+      'client-id': { type: 'string' },
+      json: { type: 'boolean' },
+      'proxy-loopback': { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return 'help';
   const proxyArg = values.proxy;
   const proxy = {

@@ -4,13 +4,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../core/create-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { startHeadlessHost, type HeadlessHost } from '../headless/index.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
 import { redactor } from '../util/redact.ts';
-import { parseCommand, UsageError, untilStopSignal } from './command-args.ts';
+import { parseCommand, parseOptions, UsageError, untilStopSignal } from './command-args.ts';
 
 export const HEADLESS_USAGE = `usage: pacekeeper headless [options]
 
@@ -47,25 +46,20 @@ function port(name: string, raw: string | undefined): number | undefined {
 }
 
 export function parseHeadlessArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): HeadlessArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        sandbox: { type: 'boolean' },
-        port: { type: 'string' },
-        'relay-port': { type: 'string' },
-        'data-dir': { type: 'string' },
-        'renderer-dir': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  const { values } = parseOptions({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      sandbox: { type: 'boolean' },
+      port: { type: 'string' },
+      'relay-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return 'help';
   const level = values['log-level'] ?? env.PACEKEEPER_LOG_LEVEL ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got '${level}'`);

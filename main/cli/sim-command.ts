@@ -1,10 +1,9 @@
 // `pacekeeper sim`: runs the Genesys Cloud simulator standalone. When it is ready it prints exactly
 // one JSON line on stdout: {"url","clientId","clientSecret"} plus "caPem" (a file path) with
 // --https. Logs are JSON lines on stderr. SIGINT/SIGTERM shut it down cleanly (exit 0).
-import { parseArgs } from 'node:util';
 import { createLogger } from '../util/log.ts';
 import { startSimulator, type SimulatorOptions } from '../sim/index.ts';
-import { parseCommand, UsageError, untilStopSignal } from './command-args.ts';
+import { parseCommand, parseOptions, UsageError, untilStopSignal } from './command-args.ts';
 
 export const SIM_USAGE = `usage: pacekeeper sim [options]
 
@@ -36,28 +35,23 @@ function num(name: string, raw: string | undefined, opts: { int?: boolean; min?:
 }
 
 export function parseSimArgs(argv: string[]): SimulatorOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        https: { type: 'boolean' },
-        seed: { type: 'string' },
-        speed: { type: 'string' },
-        'token-lifetime': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'event-rate': { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
+  const { values } = parseOptions({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      https: { type: 'boolean' },
+      seed: { type: 'string' },
+      speed: { type: 'string' },
+      'token-lifetime': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'event-rate': { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return 'help';
   const port = num('port', values.port, { int: true, min: 0 });
   if (port !== undefined && port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);

@@ -50,10 +50,11 @@ export function createBridgeHandlers(d: HandlerDeps): BridgeHandlers {
       if (!tuning) {
         return { ok: false, error: { code: 'unavailable', message: 'The tuning loop is not running yet.', fix: 'Check the proxy health card and the event log; the loop starts once the campaign list can be read.' } };
       }
-      if (!tuning.snapshot().campaigns.some((c) => c.campaignId === cmd.campaignId)) {
+      const campaign = tuning.snapshot().campaigns.find((c) => c.campaignId === cmd.campaignId);
+      if (!campaign) {
         return { ok: false, error: { code: 'not-found', message: `Campaign ${cmd.campaignId} is not tuned by Pacekeeper.` } };
       }
-      const before = tuning.snapshot().campaigns.find((c) => c.campaignId === cmd.campaignId)?.current ?? null;
+      const before = campaign.current ?? null;
       let result: CommandResult;
       switch (cmd.action) {
         case 'pause':

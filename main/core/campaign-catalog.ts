@@ -46,9 +46,4 @@ export class CampaignCatalog {
     const e = this.#entries.get(id);
     if (e && platformPacing !== undefined) e.platformPacing = platformPacing;
   }
-
-  noteCampaign(id: string, fields: Partial<Pick<CatalogEntry, 'dialingMode' | 'campaignStatus' | 'name'>>): void {
-    const e = this.#entries.get(id);
-    if (e) Object.assign(e, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
-  }
 }

@@ -14,6 +14,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import { effectiveTuning, type SettingsSection } from '../settings/schema.ts';
 import { openSettingsStore, type ConfLikeClass, type SettingsStore } from '../settings/settings-store.ts';
 import { InfluxDriftSink } from '../telemetry/drift-sink.ts';
+import type { TelemetryHealth } from '../telemetry/health.ts';
 import { startHealthSampler, type HealthSampler } from '../telemetry/health-sampler.ts';
 import { InfluxWriter } from '../telemetry/writer.ts';
 import { createCampaignApi } from '../tuning/campaign-api.ts';
@@ -27,10 +28,11 @@ import { createDispatcher } from './bridge-dispatch.ts';
 import { CampaignCatalog } from './campaign-catalog.ts';
 import type { CoreFacade } from './core-facade.ts';
 import { runCoreDoctor } from './core-doctor.ts';
+import { auditDirOf } from './data-dir.ts';
 import { EventLog } from './event-log.ts';
 import { HistoryStore } from './history-store.ts';
 import { netConfigFromSettings } from './net-settings.ts';
-import { openPlatform, type PlatformTarget } from './platform.ts';
+import { choosePlatformMode, openPlatform, type PlatformTarget } from './platform.ts';
 import { healthSources } from './health-sources.ts';
 import { campaignView, proxyHealthView, relayHealthView, telemetryHealthView } from './state-view.ts';
 import { breakerCloseTracker, eventLogEntryFor } from './tuning-event-log.ts';
@@ -144,12 +146,11 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     get: (name) => (name === 'genesys.clientSecret' ? platform.clientSecret() : secrets.get(name)),
   });
 
-  const warnings = (): Warning[] => {
+  const warnings = (t: TelemetryHealth | undefined): Warning[] => {
     const out: Warning[] = [];
     if (secrets.warning) out.push({ code: secrets.warning.code, message: secrets.warning.message, fix: secrets.warning.fix });
     for (const w of settings.warnings) out.push({ code: w.code, message: w.message, fix: w.fix });
     if (startError) out.push(startError);
-    const t = engines?.telemetry?.health();
     if (t?.warning) out.push({ code: t.warning.code, message: t.warning.message, fix: t.warning.fix });
     return out;
   };
@@ -159,10 +160,11 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     const e = engines;
     const snapshot = e?.tuning?.snapshot();
     const campaigns = (snapshot?.campaigns ?? []).map((c) => {
-      const t = effectiveTuning(s.tuning as Parameters<typeof effectiveTuning>[0], c.campaignId);
+      const t = effectiveTuning(s.tuning, c.campaignId);
       return campaignView(c, catalog.get(c.campaignId), { setpointPct: t.abandonSetpointPct, ceilingPct: t.abandonCeilingPct }, errorCounts.get(c.campaignId) ?? 0, appliedCounts.get(c.campaignId) ?? 0);
     });
     const net = e?.net.health();
+    const telemetry = e?.telemetry?.health();
     return {
       at: new Date(clock.now()).toISOString(),
       platform: {
@@ -175,8 +177,8 @@ export async function createCore(o: CoreOptions): Promise<Core> {
         ? proxyHealthView(net, e!.platform.endpoints.apiBaseUrl, lastHops)
         : { route: 'direct', source: 'none', tunnelsOpened: 0, active: 0, idle: 0, handshakeMs: null, lastError: null, hops: lastHops },
       relay: relayHealthView(e?.relay?.metrics(), e?.relayPort ?? null),
-      telemetry: telemetryHealthView(e?.telemetry?.health()),
-      warnings: warnings(),
+      telemetry: telemetryHealthView(telemetry),
+      warnings: warnings(telemetry),
     };
   };
   const errorCounts = new Map<string, number>();
@@ -213,7 +215,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     const s = settings.get();
     const region = e.platform.endpoints.region;
     const campaigns = catalog.ids.map((id) =>
-      configFromSettings(id, effectiveTuning(s.tuning as Parameters<typeof effectiveTuning>[0], id), { name: catalog.get(id)?.name ?? id, region }),
+      configFromSettings(id, effectiveTuning(s.tuning, id), { name: catalog.get(id)?.name ?? id, region }),
     );
     // The value a write put in force (after the guards), reported just before the cycle's signal.
     const written = new Map<string, number>();
@@ -233,7 +235,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
         return telemetry?.signal(p);
       },
     };
-    const svc = createTuningService({ api: createCampaignApi(e.client), campaigns, auditDir: join(o.dataDir, 'audit'), clock, logger: o.logger, sink });
+    const svc = createTuningService({ api: createCampaignApi(e.client), campaigns, auditDir: auditDirOf(o.dataDir), clock, logger: o.logger, sink });
     e.unsubscribers.push(
       svc.on((ev) => {
         if (ev.type === 'error') errorCounts.set(ev.campaignId, (errorCounts.get(ev.campaignId) ?? 0) + 1);
@@ -310,6 +312,14 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     }
   };
 
+  /** Drains the running relay (if any) and starts one from the current settings and token. */
+  const restartRelay = async (e: Engines): Promise<void> => {
+    await e.relay?.stop({ reason: 'restart' }).catch(() => undefined);
+    e.relay = undefined;
+    e.relayPort = null;
+    await startRelay(e);
+  };
+
   const startEngines = async (): Promise<void> => {
     const s = settings.get();
     const platform = await openPlatform({ settings: s, secrets, logger: o.logger, ...(o.forceSandbox ? { forceSandbox: true } : {}), ...(o.simClock ? { simClock: o.simClock } : {}) });
@@ -376,12 +386,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       } else if (sections.includes('tuning')) {
         await restartTuning();
       }
-      if (sections.includes('relay')) {
-        await e.relay?.stop({ reason: 'restart' }).catch(() => undefined);
-        e.relay = undefined;
-        e.relayPort = null;
-        await startRelay(e);
-      }
+      if (sections.includes('relay')) await restartRelay(e);
     }
     pushState();
   };
@@ -391,8 +396,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     const e = engines;
     if (name === 'genesys.clientSecret') {
       const hasSecret = await secrets.has('genesys.clientSecret').catch(() => false);
-      const wantSandbox = o.forceSandbox || settings.get().sandbox.enabled === 'on' || (settings.get().sandbox.enabled === 'auto' && (!settings.get().genesys.clientId || !hasSecret));
-      if (wantSandbox !== (e.platform.mode === 'sandbox')) {
+      if (choosePlatformMode(settings.get(), hasSecret, o.forceSandbox).mode !== e.platform.mode) {
         await stopEngines('restart');
         await startEngines();
       } else {
@@ -406,9 +410,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
       await restartTuning();
     } else if (name === 'relay.token') {
       if ((await secrets.get('relay.token').catch(() => undefined)) === relayToken) return;
-      await e.relay?.stop({ reason: 'restart' }).catch(() => undefined);
-      e.relay = undefined;
-      await startRelay(e);
+      await restartRelay(e);
     }
     pushState();
   };
@@ -443,7 +445,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     tuning: () => engines?.tuning,
     runDoctor,
     now: () => clock.now(),
-    settingsWarnings: () => warnings().filter((w) => w.code.startsWith('SETTINGS') || w.code.startsWith('KEYCHAIN') || w.code.startsWith('ENCRYPTION') || w.code.startsWith('SECRET')),
+    settingsWarnings: () => warnings(engines?.telemetry?.health()).filter((w) => w.code.startsWith('SETTINGS') || w.code.startsWith('KEYCHAIN') || w.code.startsWith('ENCRYPTION') || w.code.startsWith('SECRET')),
   });
   const dispatch = createDispatcher(handlers, logger);
 

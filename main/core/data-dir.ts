@@ -10,3 +10,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Pacekeeper');
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'Pacekeeper');
 }
+
+/** Where the tuning service keeps its audit trail (and `pacekeeper audit export` reads it). */
+export function auditDirOf(dataDir: string): string {
+  return join(dataDir, 'audit');
+}

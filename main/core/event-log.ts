@@ -1,7 +1,7 @@
 // The dashboard's event log: a bounded ring of notable events (conflicts, 429s, breaker, errors,
 // overrides, mode changes) with ids, so the renderer can ask for the latest N and tray
 // notifications can be derived from the same stream.
-import type { EventKind, EventLogEntry } from '../../preload/contract.ts';
+import type { EventLogEntry } from '../../preload/contract.ts';
 import { redactor } from '../util/redact.ts';
 
 export type NewEvent = Omit<EventLogEntry, 'id' | 'at' | 'campaignId' | 'campaignName'> & {
@@ -47,10 +47,6 @@ export class EventLog {
   /** Newest last. */
   latest(limit = 200): EventLogEntry[] {
     return this.#entries.slice(-limit);
-  }
-
-  countOf(kind: EventKind): number {
-    return this.#entries.filter((e) => e.kind === kind).length;
   }
 
   onEntry(listener: (e: EventLogEntry) => void): () => void {

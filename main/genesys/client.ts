@@ -13,7 +13,7 @@ import {
   type Campaign, type CampaignEntityListing, type CampaignPatchRequest, type CampaignStats, type Channel, type ChannelTopic,
   type ConversationAggregateQueryResponse, type ConversationAggregationQuery,
 } from './models.ts';
-import { customEndpoints, regionEndpoints, type RegionEndpoints } from './regions.ts';
+import { endpointsFor, type RegionEndpoints } from './regions.ts';
 import { headerValue, httpErrorOf, parseBody } from './responses.ts';
 import { createTokenSource, type TokenSource } from './token-source.ts';
 
@@ -94,7 +94,7 @@ interface Call<T> {
 export function createGenesysClient(o: GenesysClientOptions): GenesysClient {
   const clock = o.clock ?? systemClock;
   const logger = o.logger ?? silentLogger;
-  const endpoints = o.apiBaseUrl ? customEndpoints(o.apiBaseUrl, o.loginBaseUrl) : regionEndpoints(o.region ?? 'us_east_1');
+  const endpoints = endpointsFor(o);
   const tokens = createTokenSource({
     net: o.net, loginBaseUrl: endpoints.loginBaseUrl, clientId: o.clientId, secrets: o.secrets, clock, logger,
     ...(o.redactor ? { redactor: o.redactor } : {}), ...(o.proactiveTokenRefresh === false ? { proactive: false } : {}),

@@ -11,7 +11,7 @@ import {
   createNetLayer, failedCheck, reportOf, type DoctorCheck, type DoctorReport, type Env, type NetLayer, type SecretSource, type SystemProxyResolver,
 } from '../net/index.ts';
 import { createGenesysClient } from './client.ts';
-import { customEndpoints, regionEndpoints, type RegionEndpoints } from './regions.ts';
+import { endpointsFor, type RegionEndpoints } from './regions.ts';
 
 /** What the doctor needs; the CLI fills it from flags and env vars, core from settings + keychain. */
 export interface DoctorInputs {
@@ -33,19 +33,17 @@ export interface DoctorDeps {
   redactor?: Redactor;
 }
 
-export function endpointsOf(i: DoctorInputs): RegionEndpoints {
-  return i.apiBaseUrl ? customEndpoints(i.apiBaseUrl, i.loginBaseUrl) : regionEndpoints(i.region ?? 'us_east_1');
-}
-
 export async function runDoctor(inputs: DoctorInputs, deps: DoctorDeps = {}): Promise<DoctorReport> {
   const clock = deps.clock ?? systemClock;
   const red = deps.redactor ?? defaultRedactor;
   const logger = deps.logger ?? silentLogger;
   const checks: DoctorCheck[] = [];
+  // Every string passes the redactor: the report is meant to be pasted into a ticket.
+  const report = () => red.value(reportOf(checks, clock.now())) as DoctorReport;
   let endpoints: RegionEndpoints;
   let net: NetLayer;
   try {
-    endpoints = endpointsOf(inputs);
+    endpoints = endpointsFor(inputs);
     net = await createNetLayer({
       config: inputs.net, secrets: inputs.secrets, clock, logger, redactor: red,
       ...(inputs.env ? { env: inputs.env } : {}),
@@ -53,8 +51,7 @@ export async function runDoctor(inputs: DoctorInputs, deps: DoctorDeps = {}): Pr
     });
   } catch (e) {
     checks.push(failedCheck('config', 'settings', e));
-    // Every string passes the redactor: the report is meant to be pasted into a ticket.
-  return red.value(reportOf(checks, clock.now())) as DoctorReport;
+    return report();
   }
   try {
     const targets = [{ name: 'api', url: endpoints.apiBaseUrl }];
@@ -113,8 +110,7 @@ export async function runDoctor(inputs: DoctorInputs, deps: DoctorDeps = {}): Pr
   } finally {
     await net.close();
   }
-  // Every string passes the redactor: the report is meant to be pasted into a ticket.
-  return red.value(reportOf(checks, clock.now())) as DoctorReport;
+  return report();
 }
 
 async function apiProbe(net: NetLayer, endpoints: RegionEndpoints): Promise<DoctorCheck> {

@@ -53,6 +53,11 @@ export function regionEndpoints(input: string): RegionEndpoints {
   return { region: key, apiBaseUrl: `https://api.${domain}`, loginBaseUrl: `https://login.${domain}`, allowlist: [`api.${domain}:443`, `login.${domain}:443`, `streaming.${domain}:443`] };
 }
 
+/** Explicit base URLs when given (the simulator, a gateway), else the region (US East by default). */
+export function endpointsFor(o: { region?: string; apiBaseUrl?: string; loginBaseUrl?: string }): RegionEndpoints {
+  return o.apiBaseUrl ? customEndpoints(o.apiBaseUrl, o.loginBaseUrl) : regionEndpoints(o.region ?? 'us_east_1');
+}
+
 /** Explicit base URLs (the simulator serves both on one origin). */
 export function customEndpoints(apiBaseUrl: string, loginBaseUrl = apiBaseUrl): RegionEndpoints {
   const a = new URL(apiBaseUrl);

@@ -1,21 +1,15 @@
 // Turning platform responses into values or typed errors: JSON parsing and schema validation at
 // the boundary, so a malformed answer is a ResponseInvalid naming the field, never a crash deeper in.
 import type { z } from 'zod';
-import { httpErrorFor, type HttpError, type NetResponse } from '../net/index.ts';
+import { apiErrorFields, describeTarget, httpErrorFor, type HttpError, type NetResponse } from '../net/index.ts';
 import { ResponseInvalid, VersionConflict, zodIssues } from './errors.ts';
 
 /** The typed error for a >= 400 response: VersionConflict (409/412), RateLimited (429) or HttpError. */
 export function httpErrorOf(res: NetResponse, method: string, url: URL, nowMs: number): HttpError {
-  const err = httpErrorFor(res, method, url, nowMs);
   if (res.status === 409 || res.status === 412) {
-    return new VersionConflict({
-      status: res.status, method, target: err.target,
-      ...(err.apiCode ? { apiCode: err.apiCode } : {}),
-      ...(err.contextId ? { contextId: err.contextId } : {}),
-      ...(err.apiMessage ? { apiMessage: err.apiMessage } : {}),
-    });
+    return new VersionConflict({ status: res.status, method, target: describeTarget(url), ...apiErrorFields(res.body, res.headers) });
   }
-  return err;
+  return httpErrorFor(res, method, url, nowMs);
 }
 
 export function parseBody<T>(res: NetResponse, schema: z.ZodType<T>, what: string): T {

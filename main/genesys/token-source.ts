@@ -7,8 +7,8 @@ import type { Clock, TimerHandle } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import { redactor as defaultRedactor, type Redactor } from '../util/redact.ts';
 import { OAuthTokenResponseSchema } from './models.ts';
-import { OAuthRejected, ResponseInvalid, SecretMissing, zodIssues } from './errors.ts';
-import { httpErrorOf } from './responses.ts';
+import { OAuthRejected, SecretMissing } from './errors.ts';
+import { httpErrorOf, parseBody } from './responses.ts';
 import type { NetLayer, SecretSource } from '../net/index.ts';
 
 export interface AccessToken {
@@ -47,7 +47,7 @@ export interface TokenSource {
 export function createTokenSource(o: TokenSourceOptions): TokenSource {
   const red = o.redactor ?? defaultRedactor;
   const refreshAt = o.refreshAt ?? 0.85;
-  const url = new URL('/oauth/token', o.loginBaseUrl).href;
+  const url = new URL('/oauth/token', o.loginBaseUrl);
   const listeners = new Set<(t: AccessToken) => void>();
   let cached: AccessToken | undefined;
   let inflight: Promise<AccessToken> | undefined;
@@ -55,8 +55,9 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
   let requests = 0;
   let closed = false;
 
+  const refreshDue = (t: AccessToken): number => t.obtainedAt + (t.expiresAt - t.obtainedAt) * refreshAt;
   // Plain booleans, not type guards: "not fresh" must not narrow the token to undefined.
-  const fresh = (t: AccessToken | undefined, now: number): boolean => !!t && now < t.obtainedAt + (t.expiresAt - t.obtainedAt) * refreshAt;
+  const fresh = (t: AccessToken | undefined, now: number): boolean => !!t && now < refreshDue(t);
   const usable = (t: AccessToken | undefined, now: number): boolean => !!t && now < t.expiresAt - 5_000;
 
   async function fetchToken(): Promise<AccessToken> {
@@ -73,25 +74,18 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
       body: 'grant_type=client_credentials',
     });
     if (res.status !== 200) {
-      const err = httpErrorOf(res, 'POST', new URL(url), o.clock.now());
+      const err = httpErrorOf(res, 'POST', url, o.clock.now());
       if (res.status === 400 || res.status === 401) {
-        throw new OAuthRejected({ status: res.status, method: 'POST', target: err.target, ...(err.apiCode ? { apiCode: err.apiCode } : {}), ...(err.contextId ? { contextId: err.contextId } : {}) }, new URL(url).host);
+        throw new OAuthRejected({ status: res.status, method: 'POST', target: err.target, ...(err.apiCode ? { apiCode: err.apiCode } : {}), ...(err.contextId ? { contextId: err.contextId } : {}) }, url.host);
       }
       throw err;
     }
-    let json: unknown;
-    try {
-      json = res.json();
-    } catch {
-      throw new ResponseInvalid(`POST ${new URL(url).origin}/oauth/token`, ['body is not JSON']);
-    }
-    const parsed = OAuthTokenResponseSchema.safeParse(json);
-    if (!parsed.success) throw new ResponseInvalid(`POST ${new URL(url).origin}/oauth/token`, zodIssues(parsed.error));
-    red.addSecret(parsed.data.access_token);
-    const token: AccessToken = { value: parsed.data.access_token, obtainedAt, expiresAt: obtainedAt + parsed.data.expires_in * 1000 };
+    const body = parseBody(res, OAuthTokenResponseSchema, `POST ${url.origin}/oauth/token`);
+    red.addSecret(body.access_token);
+    const token: AccessToken = { value: body.access_token, obtainedAt, expiresAt: obtainedAt + body.expires_in * 1000 };
     cached = token;
     schedule(token);
-    o.logger.info('access token obtained', { expiresInSec: parsed.data.expires_in, requests });
+    o.logger.info('access token obtained', { expiresInSec: body.expires_in, requests });
     for (const l of listeners) {
       try {
         l(token);
@@ -105,7 +99,7 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
   function schedule(t: AccessToken): void {
     timer?.cancel();
     if (o.proactive === false || closed) return;
-    const due = t.obtainedAt + (t.expiresAt - t.obtainedAt) * refreshAt - o.clock.now();
+    const due = refreshDue(t) - o.clock.now();
     timer = o.clock.setTimeout(() => {
       if (closed || cached !== t) return;
       single().catch((e: unknown) => o.logger.warn('proactive token refresh failed', { code: (e as { code?: string }).code, error: e instanceof Error ? e.message : String(e) }));

@@ -11,6 +11,7 @@ import type { NetConfig } from './config.ts';
 import { connectInterceptor } from './connect-interceptor.ts';
 import type { NetError } from './errors.ts';
 import type { HealthRecorder } from './health.ts';
+import { hostPort } from './no-proxy.ts';
 import type { ProxyRoute } from './proxy-resolver.ts';
 import { proxyLabel } from './proxy-url.ts';
 
@@ -56,6 +57,7 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
   const key = routeKey(route);
   const label = route.kind === 'direct' ? 'direct' : proxyLabel(route.endpoint);
   const viaProxy = route.kind === 'proxy';
+  const credentialsSent = o.proxyToken !== undefined;
   let last: { at: number; target: string; error: NetError } | undefined;
   const noteFailure = (target: string, error: NetError) => {
     last = { at: performance.now(), target, error };
@@ -87,11 +89,10 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
   };
 
   const originFactory = (origin: string | URL, opts: object): Dispatcher => {
-    const u = new URL(String(origin));
-    const hostPort = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+    const target = hostPort(new URL(String(origin)));
     const inner = (opts as { connect: Connector }).connect;
-    const pool = new Pool(origin, { ...(opts as Pool.Options), connect: wrapConnect(inner, hostPort) as never });
-    health.registerPool(label, hostPort, pool);
+    const pool = new Pool(origin, { ...(opts as Pool.Options), connect: wrapConnect(inner, target) as never });
+    health.registerPool(label, target, pool);
     return pool;
   };
 
@@ -112,8 +113,6 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
   if (route.kind === 'direct') {
     dispatcher = new Agent({ ...common, connect: buildConnector(tlsOptions) as never });
   } else {
-    const proxy = label;
-    const credentialsSent = o.proxyToken !== undefined;
     dispatcher = new ProxyAgent({
       ...common,
       uri: route.endpoint.url,
@@ -124,7 +123,7 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
       clientFactory: (origin: URL, opts: object) =>
         new Pool(origin, { ...(opts as Pool.Options), headersTimeout: t.connectResponseMs, bodyTimeout: t.connectResponseMs }).compose(
           connectInterceptor({
-            proxy, credentialsSent, proxyConnectMs: t.proxyConnectMs, connectResponseMs: t.connectResponseMs,
+            proxy: label, credentialsSent, proxyConnectMs: t.proxyConnectMs, connectResponseMs: t.connectResponseMs,
             now: () => performance.now(),
             observer: {
               tunnel: (target, socket, ms) => health.tunnelSocket(label, target, socket, ms),
@@ -138,7 +137,7 @@ export function createRouteDispatcher(o: RouteDispatcherOptions): RouteDispatche
     key,
     label,
     viaProxy,
-    credentialsSent: o.proxyToken !== undefined,
+    credentialsSent,
     dispatcher,
     lastFailure: () => last,
     close: () => dispatcher.close(),

@@ -9,7 +9,7 @@ import { NetError, ProxyAuthRequired, ProxyRefusedConnect, TlsUntrusted } from '
 import type { NetLayer } from './net-layer.ts';
 import { authSchemes } from './connect-interceptor.ts';
 import { defaultPort } from './no-proxy.ts';
-import { proxyLabel } from './proxy-url.ts';
+import { routeText } from './proxy-resolver.ts';
 import { openSocket, probeConnect, probeTls, type TlsProbe } from './tls-probe.ts';
 
 export type DoctorHop = 'config' | 'dns' | 'tcp' | 'connect' | 'tls' | 'api' | 'oauth' | 'websocket';
@@ -62,11 +62,11 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
     return out;
   }
   const first = decision.routes[0] ?? { kind: 'direct' as const };
-  const routeText = decision.routes.map((r) => (r.kind === 'direct' ? 'DIRECT' : proxyLabel(r.endpoint))).join(' → ');
+  const routes = decision.routes.map(routeText).join(' → ');
   out.push({
     hop: 'config', target: hostPort, status: 'ok',
-    summary: `${t.name} → ${routeText} (source: ${decision.source}${decision.detail ? `, ${d.redactor.text(decision.detail)}` : ''}${decision.noProxyRule ? `, NO_PROXY match "${decision.noProxyRule}"` : ''})`,
-    details: { source: decision.source, routes: routeText, ...(decision.noProxyRule ? { noProxyRule: decision.noProxyRule } : {}), ...(decision.skipped ? { skipped: decision.skipped } : {}) },
+    summary: `${t.name} → ${routes} (source: ${decision.source}${decision.detail ? `, ${d.redactor.text(decision.detail)}` : ''}${decision.noProxyRule ? `, NO_PROXY match "${decision.noProxyRule}"` : ''})`,
+    details: { source: decision.source, routes, ...(decision.noProxyRule ? { noProxyRule: decision.noProxyRule } : {}), ...(decision.skipped ? { skipped: decision.skipped } : {}) },
   });
 
   // 2. DNS of the next hop (the proxy, or the origin when direct)
@@ -74,15 +74,18 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
   const hopHost = first.kind === 'proxy' ? first.endpoint.hostname.replace(/^\[|\]$/g, '') : url.hostname;
   const hopPort = first.kind === 'proxy' ? first.endpoint.port : port;
   const hopLabel = `${hopHost}:${hopPort}`;
+  const proxyCtx = { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs };
+  const originCtx = { target: hostPort, host: url.hostname, viaProxy, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs };
+  // A DNS or TCP failure reaching the first hop: the proxy, or the origin when direct.
+  const hopError = (e: unknown) => (viaProxy
+    ? classifyProxyError(e, proxyCtx)
+    : classifyOriginConnectError(e, { ...originCtx, target: hopLabel, host: hopHost }));
   let t0 = performance.now();
   try {
     const addrs = await lookup(hopHost, { all: true });
     out.push({ hop: 'dns', target: hopHost, status: 'ok', summary: `${hopHost} → ${addrs.map((a) => a.address).join(', ')}`, ms: since(t0) });
   } catch (e) {
-    const err = viaProxy
-      ? classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs })
-      : classifyOriginConnectError(e, { target: hopLabel, host: hopHost, viaProxy: false, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs });
-    out.push(failedCheck('dns', hopHost, err, performance.now() - t0));
+    out.push(failedCheck('dns', hopHost, hopError(e), performance.now() - t0));
     return out;
   }
 
@@ -99,10 +102,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
     }
     out.push({ hop: 'tcp', target: hopLabel, status: 'ok', summary: `connected to ${viaProxy ? 'proxy ' : ''}${hopLabel}`, ms: since(t0) });
   } catch (e) {
-    const err = viaProxy
-      ? classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs })
-      : classifyOriginConnectError(e, { target: hopLabel, host: hopHost, viaProxy: false, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs });
-    out.push(failedCheck('tcp', hopLabel, err, performance.now() - t0));
+    out.push(failedCheck('tcp', hopLabel, hopError(e), performance.now() - t0));
     return out;
   }
 
@@ -123,7 +123,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
         return out;
       }
     } catch (e) {
-      out.push(failedCheck('connect', hostPort, classifyProxyError(e, { proxy: hopLabel, proxyConnectMs: cfg.timeouts.proxyConnectMs, connectResponseMs: cfg.timeouts.connectResponseMs }), performance.now() - t0));
+      out.push(failedCheck('connect', hostPort, classifyProxyError(e, proxyCtx), performance.now() - t0));
       return out;
     }
   }
@@ -140,7 +140,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
     tlsInfo = await probeTls(socket as Socket, url.hostname, d.trust, d.secureContext, cfg.timeouts.tlsHandshakeMs);
   } catch (e) {
     socket?.destroy();
-    out.push(failedCheck('tls', hostPort, classifyOriginConnectError(e, { target: hostPort, host: url.hostname, viaProxy, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs }), performance.now() - t0));
+    out.push(failedCheck('tls', hostPort, classifyOriginConnectError(e, originCtx), performance.now() - t0));
     return out;
   }
   const ms = since(t0);
@@ -149,7 +149,7 @@ export async function checkTarget(net: NetLayer, t: DoctorTarget): Promise<Docto
   const inspection = await inspectionVerdict(net, tlsInfo, viaProxy, url.hostname, port);
   const details = { chain: tlsInfo.chain, protocol: tlsInfo.protocol, inspection, ...(tlsInfo.trustedBy ? { trustedBy: tlsInfo.trustedBy, anchor: tlsInfo.anchorSubject } : {}) };
   if (!tlsInfo.authorized) {
-    const err = classifyOriginConnectError(Object.assign(new Error(tlsInfo.error ?? 'untrusted'), { code: tlsInfo.error, reason: tlsInfo.error }), { target: hostPort, host: url.hostname, viaProxy, tlsHandshakeMs: cfg.timeouts.tlsHandshakeMs });
+    const err = classifyOriginConnectError(Object.assign(new Error(tlsInfo.error ?? 'untrusted'), { code: tlsInfo.error, reason: tlsInfo.error }), originCtx);
     const fix = err instanceof TlsUntrusted && inspection === 'detected' ? 'TLS inspection detected; import your corporate root CA (PEM) as a CA bundle' : err.fix;
     out.push({ ...failedCheck('tls', hostPort, err, ms), fix, details: { ...details, issuer: leaf?.issuer } });
     return out;

@@ -297,7 +297,3 @@ export class ResponseTooLarge extends NetError {
     super('ResponseTooLarge', 'http', `response from ${target} exceeded ${limit} bytes`, 'narrow the query (page size, interval)');
   }
 }
-
-export function isNetError(e: unknown): e is NetError {
-  return e instanceof NetError;
-}

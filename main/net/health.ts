@@ -93,7 +93,7 @@ export interface HealthOptions {
 export class HealthRecorder {
   readonly #o: HealthOptions;
   readonly #origins = new Map<string, OriginStats>();
-  readonly #tunnelSockets = new WeakMap<Duplex, string>();
+  readonly #tunnelSockets = new WeakMap<Duplex, OriginStats>();
   readonly #lastErrors: Partial<Record<Hop, HopError>> = {};
   readonly #requests: RequestLogEntry[] = [];
   readonly #onTunnel = (msg: unknown) => this.#tunnelMessage(msg);
@@ -125,17 +125,16 @@ export class HealthRecorder {
 
   /** Called by the CONNECT interceptor before undici publishes the tunnel; marks the socket as ours. */
   tunnelSocket(route: string, target: string, socket: Duplex, ms: number): void {
-    this.#tunnelSockets.set(socket, `${route}|${target}`);
     const s = this.#stats(route, target);
+    this.#tunnelSockets.set(socket, s);
     s.connect = add(s.connect, ms);
   }
 
   #tunnelMessage(msg: unknown): void {
     const socket = (msg as { socket?: Duplex } | null)?.socket;
-    const key = socket ? this.#tunnelSockets.get(socket) : undefined;
-    if (!key) return; // another dispatcher in this process
-    const [route = '', origin = ''] = key.split('|');
-    this.#stats(route, origin).tunnels += 1;
+    const s = socket ? this.#tunnelSockets.get(socket) : undefined;
+    if (!s) return; // another dispatcher in this process
+    s.tunnels += 1;
   }
 
   #traceMessage(msg: unknown): void {

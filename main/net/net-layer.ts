@@ -13,7 +13,7 @@ import { createRouteDispatcher, routeKey, type RouteDispatcher } from './dispatc
 import { checkTarget, reportOf, type DoctorReport, type DoctorTarget } from './doctor.ts';
 import { ProxyAuthRequired, type NetError } from './errors.ts';
 import { HealthRecorder, type NetHealthSnapshot } from './health.ts';
-import { envProxyFor, ProxyResolver, type Env, type ProxyDecision, type ProxyRoute, type SystemProxyResolver } from './proxy-resolver.ts';
+import { envProxyFor, ProxyResolver, routeText, type Env, type ProxyDecision, type ProxyRoute, type SystemProxyResolver } from './proxy-resolver.ts';
 import { basicProxyToken } from './proxy-url.ts';
 import { executeRequest, type NetRequest, type NetResponse, type RouteSet } from './request.ts';
 import { loadTrustStore, type TrustStore } from './trust-store.ts';
@@ -214,7 +214,7 @@ export async function createNetLayer(o: NetLayerOptions): Promise<NetLayer> {
       for (const [t, d] of decisions) {
         ds[t] = {
           source: d.source,
-          routes: d.routes.map((r) => (r.kind === 'direct' ? 'DIRECT' : `${r.endpoint.hostname}:${r.endpoint.port}`)),
+          routes: d.routes.map(routeText),
           ...(d.noProxyRule ? { noProxyRule: d.noProxyRule } : {}),
           ...(d.detail ? { detail: red.text(d.detail) } : {}),
         };

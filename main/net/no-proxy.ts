@@ -173,3 +173,8 @@ export function matchNoProxy(url: URL | string, list: NoProxyList, bypassLoopbac
 export function defaultPort(protocol: string): number {
   return protocol === 'https:' || protocol === 'wss:' ? 443 : 80;
 }
+
+/** `host:port` of a URL, with the scheme's default port filled in. */
+export function hostPort(u: URL): string {
+  return `${u.hostname}:${u.port || defaultPort(u.protocol)}`;
+}

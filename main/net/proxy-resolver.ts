@@ -3,12 +3,17 @@
 // (Electron's session.resolveProxy, a PAC-format string) → DIRECT. Every decision names its source.
 import type { NetConfig } from './config.ts';
 import { ConfigInvalid } from './errors.ts';
-import { matchNoProxy, parseNoProxy, type NoProxyList } from './no-proxy.ts';
-import { parsePacResult, parseProxyUrl, type ProxyEndpoint } from './proxy-url.ts';
+import { hostPort, matchNoProxy, parseNoProxy, type NoProxyList } from './no-proxy.ts';
+import { parsePacResult, parseProxyUrl, proxyLabel, type ProxyEndpoint } from './proxy-url.ts';
 
 export type ProxySource = 'loopback' | 'no-proxy' | 'setting' | 'env' | 'system' | 'system-cached' | 'fallback' | 'default';
 
 export type ProxyRoute = { kind: 'direct' } | { kind: 'proxy'; endpoint: ProxyEndpoint };
+
+/** `DIRECT` or the proxy's host:port, for messages. */
+export function routeText(r: ProxyRoute): string {
+  return r.kind === 'direct' ? 'DIRECT' : proxyLabel(r.endpoint);
+}
 
 export interface ProxyDecision {
   /** scheme://host:port of the target. */
@@ -62,8 +67,7 @@ export function noProxyListFor(config: NetConfig, env: Env): { list: NoProxyList
 
 export function targetKey(u: URL): string {
   const protocol = u.protocol === 'wss:' ? 'https:' : u.protocol === 'ws:' ? 'http:' : u.protocol;
-  const port = u.port || (protocol === 'https:' ? '443' : '80');
-  return `${protocol}//${u.hostname}:${port}`;
+  return `${protocol}//${hostPort(u)}`;
 }
 
 /**
@@ -100,7 +104,7 @@ export function decisionFromPac(target: string, pac: string, source: 'system' | 
     else if (e.kind === 'proxy') routes.push({ kind: 'proxy', endpoint: e.endpoint });
     else skipped.push(e.text);
   }
-  const detail = entries.map((e) => (e.kind === 'direct' ? 'DIRECT' : e.kind === 'proxy' ? `${e.endpoint.protocol === 'https:' ? 'HTTPS' : 'PROXY'} ${e.endpoint.hostname}:${e.endpoint.port}` : e.text)).join('; ');
+  const detail = entries.map((e) => (e.kind === 'direct' ? 'DIRECT' : e.kind === 'proxy' ? `${e.endpoint.protocol === 'https:' ? 'HTTPS' : 'PROXY'} ${proxyLabel(e.endpoint)}` : e.text)).join('; ');
   const d: ProxyDecision = { target, source, routes: routes.length ? routes : [{ kind: 'direct' }], detail: detail || 'DIRECT' };
   if (skipped.length) d.skipped = skipped;
   return d;

@@ -8,6 +8,7 @@ import { WebSocket, type Dispatcher } from 'undici';
 import { isProxyRouteFailure } from './classify.ts';
 import type { RouteDispatcher } from './dispatchers.ts';
 import { NetError, Timeout, WebSocketRejected, type WebSocketRejection } from './errors.ts';
+import { hostPort } from './no-proxy.ts';
 import type { RouteSet } from './request.ts';
 
 export interface WebSocketOptions {
@@ -59,15 +60,14 @@ export function probeUpgrade(rd: RouteDispatcher, url: URL, headers: Record<stri
     const finish = (r: Omit<UpgradeProbeResult, 'route'>) => {
       if (done) return;
       done = true;
-      timer.cancel();
+      clearTimeout(timer);
       resolve({ route: rd.label, ...r });
     };
-    const t = setTimeout(() => {
+    const timer = setTimeout(() => {
       const err = new Timeout('websocket-open', timeoutMs, target);
       controller?.abort(err);
       finish({ ok: false, error: err });
     }, timeoutMs);
-    const timer = { cancel: () => clearTimeout(t) };
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart: (c) => {
         controller = c;
@@ -154,7 +154,7 @@ export async function openWebSocket(d: WsDeps, input: string | URL, o: WebSocket
   if (o.signal?.aborted) throw o.signal.reason;
   const { candidates } = await d.routesFor(url);
   let last: unknown;
-  const hostPort = `${url.hostname}:${url.port || (url.protocol === 'wss:' ? 443 : 80)}`;
+  const target = hostPort(url);
   for (let i = 0; i < candidates.length; i++) {
     const rd = candidates[i] as RouteDispatcher;
     const started = performance.now();
@@ -166,7 +166,7 @@ export async function openWebSocket(d: WsDeps, input: string | URL, o: WebSocket
       // A connect failure on this route during our attempt (407, TLS, stalled proxy…) is the cause;
       // otherwise the upgrade itself was refused and a probe reads the status.
       const lf = rd.lastFailure();
-      if (e instanceof WebSocketRejected && e.reason === 'closed' && lf && lf.at >= started && lf.target === hostPort) {
+      if (e instanceof WebSocketRejected && e.reason === 'closed' && lf && lf.at >= started && lf.target === target) {
         err = lf.error;
       } else if (e instanceof WebSocketRejected && e.reason === 'closed') {
         const probe = await probeUpgrade(rd, url, o.headers ?? {}, timeoutMs, o.knownGood ?? false);

@@ -13,8 +13,6 @@ export interface QueueLimits {
   coalesceAt: number;
 }
 
-export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxBytes: 1024 * 1024, maxMessages: 4096, coalesceAt: 0.7 };
-
 export interface QueueItem {
   topic: string;
   frame: Buffer;

@@ -32,13 +32,12 @@ export const CLOSE = {
   internal: { code: 1011, reason: 'internal error' },
 } as const satisfies Record<string, CloseSpec>;
 
-export type CloseKind = keyof typeof CLOSE;
-
+/** Why the relay stops; each is also the CLOSE entry its drain sends. */
 export type StopReason = 'restart' | 'shutdown';
 
 /** Drain close for a stop reason; an optional detail is appended to the reason text. */
 export function drainClose(reason: StopReason, detail?: string): CloseSpec {
-  const base = reason === 'restart' ? CLOSE.restart : CLOSE.shutdown;
+  const base = CLOSE[reason];
   return { code: base.code, reason: detail ? truncateReason(`${base.reason}: ${detail}`) : base.reason };
 }
 

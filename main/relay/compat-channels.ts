@@ -14,9 +14,7 @@ import type { TopicAllowlist } from './topic-patterns.ts';
 import type { Subscriber, TopicRouter } from './topic-router.ts';
 
 export class CompatChannel implements Subscriber {
-  readonly kind = 'compat' as const;
   readonly id: string;
-  readonly createdAt: number;
   expiresAt: number;
   lastUsedAt: number;
   readonly topics = new Set<string>();
@@ -24,7 +22,6 @@ export class CompatChannel implements Subscriber {
 
   constructor(id: string, now: number, lifetimeMs: number) {
     this.id = id;
-    this.createdAt = now;
     this.lastUsedAt = now;
     this.expiresAt = now + lifetimeMs;
   }
@@ -45,7 +42,6 @@ export class CompatChannel implements Subscriber {
 }
 
 export class CompatSocket extends Connection {
-  readonly kind = 'compat' as const;
   readonly channel: CompatChannel;
 
   constructor(id: string, ws: WebSocket, deps: ConnectionDeps, channel: CompatChannel) {

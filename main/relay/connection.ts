@@ -120,7 +120,12 @@ export abstract class Connection {
 
   /** Control frames (acks, gaps, pongs, errors) share the event path so ordering holds. */
   pushText(text: string): void {
-    this.push('', textFrameOf(text), false, -1);
+    this.pushControl(textFrameOf(text));
+  }
+
+  /** A control frame built once (wire.ts) for many sockets, like the compat heartbeat. */
+  pushControl(frame: Buffer): void {
+    this.push('', frame, false, -1);
   }
 
   #write(frame: Buffer, buffered: number): void {

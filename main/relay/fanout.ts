@@ -50,8 +50,6 @@ export interface FanoutOptions {
   chunk: number;
 }
 
-export const DEFAULT_FANOUT: FanoutOptions = { inlineMax: 256, sliceMs: 4, chunk: 128 };
-
 /**
  * Per event, upstream arrival → write to its last subscriber: the relay-added time to the last
  * subscriber, by fan-out width (the issue's goals: ≤ 100 wide, and about 1,000 wide).

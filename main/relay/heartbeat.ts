@@ -10,6 +10,7 @@ import { CompatSocket, type CompatRegistry } from './compat-channels.ts';
 import type { Connection } from './connection.ts';
 import type { DeliveryStats } from './delivery-stats.ts';
 import { compatEncode } from './protocol.ts';
+import { textFrameOf } from './wire.ts';
 
 export interface HeartbeatOptions {
   clock: Clock;
@@ -70,9 +71,10 @@ export class Heartbeat {
     if (this.#o.compatHeartbeatMs <= 0) return;
     this.#compat = this.#o.clock.setTimeout(() => {
       if (!this.#running) return;
-      const beat = compatEncode.heartbeat();
+      // One frame for every compat socket, not one encoding per socket.
+      const beat = textFrameOf(compatEncode.heartbeat());
       void sliced(this.#o.connections(), (c) => {
-        if (c instanceof CompatSocket) c.pushText(beat);
+        if (c instanceof CompatSocket) c.pushControl(beat);
       });
       this.#armCompat();
     }, this.#o.compatHeartbeatMs);

@@ -32,8 +32,6 @@ export class PoolChannel {
   /** The platform may hold stale subscriptions: the next sync starts with a PUT (replace). */
   needsReplace = false;
   syncing: Promise<void> | undefined;
-  /** Another sync was requested while one ran. */
-  resync = false;
   lastSeen = 0;
   attempt = 0;
   /** Make-before-break: the channel taking over this one's topics. */

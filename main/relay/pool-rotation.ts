@@ -3,7 +3,7 @@
 // topics; 3. wait until the old socket answers a ping, so everything published before the new
 // subscription has been read from it; switch delivery; 4. keep the old socket for the overlap,
 // then close it. Triggered by channel expiry, token rotation, or a request.
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import type { Clock } from '../util/clock.ts';
 import { sleep } from '../util/clock.ts';
 import { PoolChannel } from './pool-channel.ts';
 
@@ -41,7 +41,7 @@ export class PoolRotations {
     const h = this.#h;
     const jitter = h.random() * Math.min(60_000, h.rotateBeforeExpiryMs / 4);
     const wait = Math.max(0, ch.info.expiresAt - h.clock.now() - h.rotateBeforeExpiryMs + jitter);
-    ch.rotateTimer = h.clock.setTimeout(() => this.request(ch, 'expiry'), wait) as TimerHandle;
+    ch.rotateTimer = h.clock.setTimeout(() => this.request(ch, 'expiry'), wait);
   }
 
   requestAll(why: string): void {

@@ -17,7 +17,6 @@ export interface RelaySessionDeps extends ConnectionDeps {
 type Id = string | number | undefined;
 
 export class RelaySession extends Connection implements Subscriber {
-  readonly kind = 'relay' as const;
   readonly topics = new Set<string>();
   readonly #d: RelaySessionDeps;
 

@@ -111,6 +111,7 @@ export function createRelay(options: RelayOptions): Relay {
   let onAllClosed: (() => void) | undefined;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 0;
+  const newId = (): string => `${idPrefix}-${(nextId++).toString(36)}`;
 
   const connDeps: ConnectionDeps = {
     clock,
@@ -140,7 +141,7 @@ export function createRelay(options: RelayOptions): Relay {
     sessionCount: () => connections.size,
     hasCompatChannel: (id) => compat.get(id) !== undefined,
     acceptRelay: (ws: WebSocket) => {
-      const session = new RelaySession(`${idPrefix}-${(nextId++).toString(36)}`, ws, sessionDeps);
+      const session = new RelaySession(newId(), ws, sessionDeps);
       connections.add(session);
       session.pushText(encode.welcome(session.id, s.heartbeat.pingIntervalMs, s.limits.maxFrameBytes, s.limits.maxTopicsPerSession));
       emit('session', { id: session.id, kind: 'relay', state: 'open' });
@@ -151,7 +152,7 @@ export function createRelay(options: RelayOptions): Relay {
         ws.close(CLOSE.channelGone.code, CLOSE.channelGone.reason);
         return;
       }
-      const sock = new CompatSocket(`${idPrefix}-${(nextId++).toString(36)}`, ws, connDeps, ch);
+      const sock = new CompatSocket(newId(), ws, connDeps, ch);
       connections.add(sock);
       compat.attach(ch, sock);
       emit('session', { id: sock.id, kind: 'compat', state: 'open' });
@@ -208,7 +209,7 @@ export function createRelay(options: RelayOptions): Relay {
       const terminated = connections.size;
       for (const c of [...connections]) c.terminate();
       const drainMs = performance.now() - t0;
-      pool.stop(1001, reason === 'restart' ? 'relay restarting' : 'relay shutting down'); // 4.
+      pool.stop(1001, CLOSE[reason].reason); // 4.
       await server.close();
       loopDelay?.disable();
       const report: DrainReport = { reason, sessions: list.length, closedGracefully: list.length - terminated, terminated, drainMs };

@@ -29,10 +29,6 @@ export class TopicHomes {
     return this.#live.has(topic);
   }
 
-  get(topic: string): PoolChannel | undefined {
-    return this.#home.get(topic);
-  }
-
   isHome(topic: string, ch: PoolChannel): boolean {
     return this.#home.get(topic) === ch;
   }

@@ -104,9 +104,6 @@ export class TopicRouter {
   readonly #o: RouterOptions;
   readonly #entries = new Map<string, TopicEntry>();
   #source: TopicSource | undefined;
-  /** Events that arrived for a topic nobody local wants any more (lingering or unknown). */
-  unrouted = 0;
-  delivered = 0;
 
   constructor(opts: RouterOptions) {
     this.#o = opts;
@@ -239,12 +236,9 @@ export class TopicRouter {
 
   event(topic: string, body: unknown, correlationId: string | undefined, text: string, arrivedAt: number): void {
     const entry = this.#entries.get(topic);
-    if (!entry || entry.subs.size === 0) {
-      this.unrouted++;
-      return;
-    }
+    // Nobody local wants the topic any more (lingering, or already gone).
+    if (!entry || entry.subs.size === 0) return;
     entry.seq++;
-    this.delivered += entry.subs.size;
     this.#o.fanout.publish(entry, new Frames(topic, entry.seq, body, correlationId, text), arrivedAt);
   }
 }

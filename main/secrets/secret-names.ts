@@ -1,22 +1,11 @@
 // The closed set of secrets Pacekeeper keeps, and the rules a value must meet. Anything else a
 // user types (user names, URLs, client ids, org names) is a setting: it may be shown, logged and
 // exported, so it lives in the settings file instead (see docs/secrets-and-settings.md).
-import { z } from 'zod';
 import { err, ok, type Result } from '../util/result.ts';
 import { SecretStoreError } from './errors.ts';
 
 export const SECRET_NAMES = ['genesys.clientSecret', 'proxy.password', 'influx.token', 'relay.token'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
-
-export const SecretNameSchema = z.enum(SECRET_NAMES);
-
-/** What each secret is for; safe to show next to its set/not-set state. */
-export const SECRET_DESCRIPTIONS: Readonly<Record<SecretName, string>> = {
-  'genesys.clientSecret': 'Genesys Cloud OAuth client secret (client-credentials grant)',
-  'proxy.password': 'Password for the explicit proxy (user name is the proxy.username setting)',
-  'influx.token': 'InfluxDB v2 API token, or the InfluxDB v1 password (user name is influx.username)',
-  'relay.token': 'Token local tools present to the relay; created on first use',
-};
 
 /**
  * Upper bound in UTF-16 code units. Windows Credential Manager caps a credential blob at 2,560 bytes

@@ -4,5 +4,3 @@
 import { REGIONS, type RegionKey } from '../genesys/regions.ts';
 
 export const GENESYS_REGION_KEYS = Object.keys(REGIONS) as [RegionKey, ...RegionKey[]];
-
-export type GenesysRegionKey = RegionKey;

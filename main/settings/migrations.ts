@@ -5,7 +5,7 @@
 // tested without I/O.
 import { err, ok, type Result } from '../util/result.ts';
 import type { SecretName } from '../secrets/secret-names.ts';
-import { SETTINGS_SCHEMA_VERSION } from './schema.ts';
+import { canonical, SETTINGS_SCHEMA_VERSION } from './schema.ts';
 import { extractProxyCredentials } from './url-rules.ts';
 
 type Doc = Record<string, unknown>;
@@ -68,7 +68,7 @@ export function v1ToV2(v1: Doc): { doc: Doc; movedSecrets: MovedSecrets } {
   if (isObject(tuning)) doc.tuning = { defaults: tuning };
   else if (tuning !== undefined) doc.tuning = tuning;
 
-  return { doc: JSON.parse(JSON.stringify(doc)) as Doc, movedSecrets };
+  return { doc: canonical(doc), movedSecrets };
 }
 
 export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = { 2: v1ToV2 };

@@ -175,7 +175,7 @@ export type TuningDefaults = z.output<typeof TuningDefaultsSchema>;
 export type TuningOverride = z.output<typeof TuningOverrideSchema>;
 
 /** The tuning settings in force for one campaign: its overrides on top of the defaults. */
-export function effectiveTuning(tuning: { defaults: TuningDefaults; campaigns: Record<string, TuningOverride> }, campaignId: string): TuningDefaults {
+export function effectiveTuning(tuning: { readonly defaults: Readonly<TuningDefaults>; readonly campaigns: Readonly<Record<string, Readonly<TuningOverride>>> }, campaignId: string): TuningDefaults {
   const own = tuning.campaigns[campaignId] ?? {};
   const out = { ...tuning.defaults };
   for (const [k, v] of Object.entries(own)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;

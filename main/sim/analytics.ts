@@ -27,6 +27,7 @@ const MODELLED: Record<string, (c: Counts) => number> = {
 const MAX_BUCKETS = 1440;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const DIMENSION = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
 /** One row of source data: a campaign with its dimensions. */
 export interface AggregateRow {
@@ -62,7 +63,7 @@ function validatePredicate(p: Predicate): void {
   if (p.type === 'metric' || p.type === 'property' || p.metric !== undefined) {
     throw genesysError('badRequest', { message: 'The simulator supports dimension predicates only.', details: [{ fieldName: 'filter' }] });
   }
-  if (!p.dimension || !/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(p.dimension)) {
+  if (!p.dimension || !DIMENSION.test(p.dimension)) {
     throw genesysError('invalidValue', { message: 'A dimension predicate needs a dimension.', details: [{ fieldName: 'filter.predicates.dimension' }] });
   }
   if ((p.operator ?? 'matches') === 'matches' && p.value === undefined) {
@@ -106,7 +107,7 @@ export function parseAggregateQuery(body: unknown): ConversationAggregationQuery
     if (!KNOWN_METRICS.has(m)) throw genesysError('invalidValue', { message: `Unknown metric [${m.slice(0, 50)}]`, details: [{ fieldName: 'metrics' }] });
   }
   for (const g of q.groupBy ?? []) {
-    if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(g)) throw genesysError('invalidValue', { message: `Invalid groupBy dimension [${g.slice(0, 50)}]`, details: [{ fieldName: 'groupBy' }] });
+    if (!DIMENSION.test(g)) throw genesysError('invalidValue', { message: `Invalid groupBy dimension [${g.slice(0, 50)}]`, details: [{ fieldName: 'groupBy' }] });
   }
   for (const p of q.filter?.predicates ?? []) validatePredicate(p);
   for (const c of q.filter?.clauses ?? []) c.predicates.forEach(validatePredicate);

@@ -81,10 +81,6 @@ export class CampaignDialers {
     return this.#startMs + modelSec * 1000;
   }
 
-  get startMs(): number {
-    return this.#startMs;
-  }
-
   /** Runs every model up to the simulator's now. Called on each request and before each feed tick. */
   advanceAll(nowMs: number): void {
     const t = this.toModelSec(nowMs);

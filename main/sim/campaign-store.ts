@@ -48,10 +48,6 @@ export class CampaignStore {
     return c && structuredClone(c);
   }
 
-  ids(): string[] {
-    return [...this.#campaigns.keys()];
-  }
-
   onChange(listener: CampaignListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

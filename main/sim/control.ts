@@ -74,9 +74,9 @@ export interface SimControl {
 }
 
 export function createControl(core: SimCore): SimControl {
+  /** Callers bring the models to "now" first (once per read, not once per campaign). */
   const state = (c: Campaign): SimCampaignState => {
     const id = c.id as string;
-    core.dialers.advanceAll(core.clock.now());
     const model = core.dialers.model(id);
     const snapshot = model?.snapshot() as DialerSnapshot;
     return {
@@ -109,10 +109,15 @@ export function createControl(core: SimCore): SimControl {
     resetCounters() {
       core.counters = emptyCounters();
     },
-    listCampaigns: () => core.store.list().map(state),
+    listCampaigns() {
+      core.dialers.advanceAll(core.clock.now());
+      return core.store.list().map(state);
+    },
     campaign(id) {
       const c = core.store.get(id);
-      return c && state(c);
+      if (!c) return undefined;
+      core.dialers.advanceAll(core.clock.now());
+      return state(c);
     },
     counts(id, fromMs, toMs) {
       core.dialers.advanceAll(core.clock.now());

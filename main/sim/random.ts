@@ -1,6 +1,7 @@
 // Seeded randomness for the simulator. Everything the sandbox invents (ids, names, synthetic
 // events) comes from here so one seed reproduces one sandbox. Secrets and tokens do NOT come from
 // here: they use node:crypto, because a predictable credential is a real credential leak.
+import { Mulberry32 } from './dialer/prng.ts';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -16,16 +17,10 @@ export interface Rng {
   fork(label: string): Rng;
 }
 
-/** mulberry32: tiny, fast and good enough for simulation (not for secrets). Uniform in [0, 1). */
+/** mulberry32 (the dialer's generator): tiny, fast and good enough for simulation (not for secrets). Uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Mulberry32(seed);
+  return () => g.nextUint32() / 4294967296;
 }
 
 export function createRng(seed: number): Rng {

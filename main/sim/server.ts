@@ -2,16 +2,17 @@
 // fault injection (platform paths only) → route → auth (bearer token / admin) → per-token rate
 // limit → dialer models advanced to "now" → handler. Anything thrown becomes a JSON error; slow
 // or oversized clients are cut off by the server limits, never by a crash.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { sleep, systemClock } from '../util/clock.ts';
 import type { RequestContext, RouteSpec, SimCore } from './core.ts';
 import { bump } from './counters.ts';
 import { genesysError, serverErrorFor, tooManyRequests } from './errors.ts';
 import { errorResult, parseJsonBody, readBody, sendResult, type HandlerResult } from './http-io.ts';
 import type { Router } from './router.ts';
-import { basicCredentials } from './routes/oauth-routes.ts';
+import { basicCredentials, sameSecret } from './routes/oauth-routes.ts';
 import type { TokenRecord } from './token-store.ts';
 
 export interface SimServer {
@@ -22,24 +23,23 @@ export interface SimServer {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** The token of `Authorization: Bearer <token>`; undefined when absent or malformed. */
+function bearerCredential(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
 function adminAuthorized(core: SimCore, req: IncomingMessage): boolean {
-  const auth = req.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
-  if (bearer && safeEqual(bearer, core.adminToken)) return true;
+  const auth = req.headers.authorization;
+  const bearer = bearerCredential(auth);
+  if (bearer && sameSecret(bearer, core.adminToken)) return true;
   const basic = basicCredentials(auth);
-  return !!basic && basic.id === core.clientId && safeEqual(basic.secret, core.clientSecret);
+  return !!basic && basic.id === core.clientId && sameSecret(basic.secret, core.clientSecret);
 }
 
 function bearerToken(core: SimCore, req: IncomingMessage): TokenRecord {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (!m) throw genesysError('authRequired');
-  const check = core.tokens.check(m[1] as string);
+  const token = bearerCredential(req.headers.authorization);
+  if (!token) throw genesysError('authRequired');
+  const check = core.tokens.check(token);
   if (check.ok) return check.record;
   throw genesysError(check.reason === 'expired' ? 'credentialsExpired' : 'badCredentials');
 }
@@ -88,7 +88,7 @@ export function createSimServer(core: SimCore, router: Router<RouteSpec>, tls?: 
       const decision = core.faults.decide(method, path);
       if (decision.latencyMs > 0) {
         core.counters.faults.delayed++;
-        await new Promise((r) => setTimeout(r, decision.latencyMs).unref());
+        await sleep(systemClock, decision.latencyMs); // wall-clock ms, whatever the simulator clock
       }
       switch (decision.action.kind) {
         case 'drop':

@@ -17,15 +17,6 @@ export class LineBatch {
     return new LineBatch(Buffer.alloc(0), new Uint32Array(0));
   }
 
-  static fromLines(lines: readonly string[]): LineBatch {
-    const b = new LineBatchBuilder();
-    for (const l of lines) {
-      const bytes = Buffer.from(l, 'utf8');
-      b.add(bytes, 0, bytes.length);
-    }
-    return b.build();
-  }
-
   get count(): number {
     return this.ends.length;
   }

@@ -63,7 +63,6 @@ export const INT64_MAX = 2n ** 63n - 1n;
 
 export const float = (value: number): FieldValue => ({ type: 'float', value });
 export const int = (value: number | bigint): FieldValue => ({ type: 'integer', value: BigInt(value) });
-export const bool = (value: boolean): FieldValue => ({ type: 'boolean', value });
 export const str = (value: string): FieldValue => ({ type: 'string', value });
 
 const excerpt = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);

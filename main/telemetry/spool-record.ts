@@ -10,7 +10,8 @@ import { crc32 } from 'node:zlib';
 
 const NL = 0x0a;
 const SP = 0x20;
-const HEADER = 9; // 8 hex digits and a space
+/** Bytes before each record's line: 8 hex digits and a space (the record ends with a newline). */
+export const RECORD_HEADER = 9;
 
 const HEX = '0123456789abcdef';
 
@@ -18,12 +19,12 @@ const HEX = '0123456789abcdef';
 export function encodeRecords(lines: readonly string[]): { buf: Buffer; sizes: number[]; lineStarts: number[] } {
   const sizes = new Array<number>(lines.length);
   let total = 0;
-  for (let i = 0; i < lines.length; i++) total += sizes[i] = HEADER + Buffer.byteLength(lines[i] as string, 'utf8') + 1;
+  for (let i = 0; i < lines.length; i++) total += sizes[i] = RECORD_HEADER + Buffer.byteLength(lines[i] as string, 'utf8') + 1;
   const buf = Buffer.allocUnsafe(total);
   const lineStarts = new Array<number>(lines.length);
   let off = 0;
   for (let i = 0; i < lines.length; i++) {
-    const start = off + HEADER;
+    const start = off + RECORD_HEADER;
     const n = buf.write(lines[i] as string, start, 'utf8');
     let crc = crc32(buf.subarray(start, start + n));
     for (let d = 7; d >= 0; d--) {
@@ -56,14 +57,14 @@ function hexDigit(c: number): number {
 }
 
 function valid(buf: Buffer, start: number, nl: number): boolean {
-  if (nl - start < HEADER + 1 || buf[start + 8] !== SP) return false;
+  if (nl - start < RECORD_HEADER + 1 || buf[start + 8] !== SP) return false;
   let want = 0;
   for (let i = 0; i < 8; i++) {
     const d = hexDigit(buf[start + i] as number);
     if (d < 0) return false;
     want = want * 16 + d;
   }
-  return crc32(buf.subarray(start + HEADER, nl)) === want;
+  return crc32(buf.subarray(start + RECORD_HEADER, nl)) === want;
 }
 
 /**
@@ -75,7 +76,7 @@ export function nextRecord(buf: Buffer, pos: number, out: RecordView): boolean {
   const nl = buf.indexOf(NL, pos);
   if (nl < 0) return false;
   out.ok = valid(buf, pos, nl);
-  out.lineStart = pos + HEADER;
+  out.lineStart = pos + RECORD_HEADER;
   out.lineEnd = nl;
   out.end = nl + 1;
   return true;

@@ -1,6 +1,6 @@
 // Opening a spool after a clean stop, a crash or a power cut: find the segments, read the cursor,
 // delete what a crash left behind the cursor, cut a torn last record, and count the backlog.
-import { mkdir, readdir, stat, truncate, unlink } from 'node:fs/promises';
+import { readdir, stat, truncate, unlink } from 'node:fs/promises';
 import type { Logger } from '../util/log.ts';
 import { readRecords, scanTornTail, SEGMENT_NAME, segmentPath, type Segment } from './spool-reader.ts';
 import { readCursor, type SpoolCursorState } from './spool-state.ts';
@@ -14,8 +14,8 @@ export interface RecoveredSpool {
   corrupt: number;
 }
 
+/** Recovers the spool in `dir`, which the caller has created and locked. */
 export async function recoverSpool(dir: string, log: Logger): Promise<RecoveredSpool> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const ids = (await readdir(dir)).flatMap((n) => {
     const m = SEGMENT_NAME.exec(n);
     return m ? [Number(m[1])] : [];

@@ -3,6 +3,7 @@
 // most recent ones; when the sender falls behind (an outage), batches come from the segment files
 // instead. The disk stays the source of truth: this cache only answers when it covers the cursor.
 import { LineBatchBuilder, type LineBatch } from './line-batch.ts';
+import { RECORD_HEADER } from './spool-record.ts';
 import type { SpoolPosition } from './spool-state.ts';
 
 export interface TailBatch {
@@ -12,7 +13,6 @@ export interface TailBatch {
 }
 
 const EMPTY = Buffer.alloc(0);
-const HEADER = 9; // checksum and space before each line; the record ends with a newline
 
 export class TailCache {
   readonly #maxBytes: number;
@@ -31,16 +31,6 @@ export class TailCache {
 
   get size(): number {
     return this.#records.length - this.#head;
-  }
-
-  clear(): void {
-    this.#records = [];
-    this.#starts = [];
-    this.#sizes = [];
-    this.#segs = [];
-    this.#ends = [];
-    this.#head = 0;
-    this.#bytes = 0;
   }
 
   /**
@@ -94,7 +84,7 @@ export class TailCache {
       const size = this.#sizes[i] as number;
       if (b.count > 0 && bytes + size > maxBytes) break;
       const start = this.#starts[i] as number;
-      b.add(this.#records[i] as Buffer, start, start + size - HEADER - 1);
+      b.add(this.#records[i] as Buffer, start, start + size - RECORD_HEADER - 1);
       bytes += size;
     }
     return { records: b.build(), end: { segment: this.#segs[i - 1] as number, offset: this.#ends[i - 1] as number }, bytes };

@@ -157,6 +157,8 @@ export class AuditLog {
       renameSync(this.path, join(this.dir, 'tuning-audit.1.jsonl'));
     }
     this.#size = 0;
-    for (const r of this.#modes.values()) this.#write(JSON.stringify({ ...r, snapshot: true }) + '\n');
+    // One write for the whole snapshot, not one per campaign.
+    const snapshot = [...this.#modes.values()].map((r) => JSON.stringify({ ...r, snapshot: true }) + '\n').join('');
+    if (snapshot) this.#write(snapshot);
   }
 }

@@ -4,7 +4,6 @@
 // Cycles and operator commands run one at a time on a per-campaign queue, so an override can never
 // interleave with a cycle's read-modify-write.
 import type { Clock, TimerHandle } from '../util/clock.ts';
-import type { Logger } from '../util/log.ts';
 import type { AuditLog, RecoveredMode } from './audit-log.ts';
 import type { AbandonCounts, CampaignApi, CampaignRead } from './campaign-api.ts';
 import { controllerFor, type CampaignTuningConfig } from './campaign-config.ts';
@@ -19,13 +18,12 @@ import type { RequestBudget } from './rate-budget.ts';
 import { ratioOf } from './signal-window.ts';
 import { SignalTracker } from './signal-tracker.ts';
 import { CampaignReadings, readCounts, readStats, type StatsReading } from './stats-reading.ts';
-import { pacingValueOf, writeWithRetry, type WriteDecision, type WriteResult } from './write-path.ts';
+import { pacingValueOf, writeDecisionOf, writeWithRetry, type WriteDecision, type WriteResult } from './write-path.ts';
 import { decisionInputs, type CampaignSnapshot, type CommandResult, type CycleOutcome } from './loop-types.ts';
 
 export interface LoopDeps {
   api: CampaignApi;
   clock: Clock;
-  logger: Logger;
   audit: AuditLog;
   events: TuningEvents;
   sink: DriftSink;
@@ -77,7 +75,7 @@ export class CampaignLoop {
         this.#breakerUntil = retryAtMs ?? deps.clock.now() + this.#intervalMs;
         this.#rec.emit({ type: 'breaker-open', retryAtMs });
       },
-      onError: (stage, code, message) => this.#rec.emit({ type: 'error', stage: stage === 'stats' ? 'stats' : stage, code, message }),
+      onError: (stage, code, message) => this.#rec.emit({ type: 'error', stage, code, message }),
       busy: (delta) => (this.#busy += delta),
     });
     const start = startMode(config.mode, recovered, deps.clock.now());
@@ -238,17 +236,19 @@ export class CampaignLoop {
       return await this.#decideAndWrite(read, stats.value, counts, day0, now, force, reason, ac.signal);
     } catch (e) {
       if (!(e instanceof CycleStop)) throw e;
-      this.#rec.decision({ outcome: e.outcome === 'cancelled' ? 'skipped' : e.outcome, oldValue: this.#rec.snap.current ?? null, newValue: null, version: this.#rec.snap.version ?? null, reason: e.code, inputs: {}, detail: e.message });
-      this.#rec.snap.lastDecision = { outcome: e.outcome === 'cancelled' ? 'skipped' : e.outcome, time: now, value: undefined, reason: e.code };
-      return { outcome: e.outcome === 'cancelled' ? 'skipped' : e.outcome, detail: e.message };
+      const outcome = e.outcome === 'cancelled' ? 'skipped' : e.outcome;
+      this.#rec.decision({ outcome, oldValue: this.#rec.snap.current ?? null, newValue: null, version: this.#rec.snap.version ?? null, reason: e.code, inputs: {}, detail: e.message });
+      this.#rec.snap.lastDecision = { outcome, time: now, value: undefined, reason: e.code };
+      return { outcome, detail: e.message };
     } finally {
       if (this.#abort === ac) this.#abort = undefined;
     }
   }
 
   #malformed(stage: 'stats' | 'analytics', message: string): CycleStop {
-    this.#rec.emit({ type: 'error', stage, code: stage === 'stats' ? 'MalformedStats' : 'MalformedCounts', message });
-    return new CycleStop('error', stage, stage === 'stats' ? 'MalformedStats' : 'MalformedCounts', message);
+    const code = stage === 'stats' ? 'MalformedStats' : 'MalformedCounts';
+    this.#rec.emit({ type: 'error', stage, code, message });
+    return new CycleStop('error', stage, code, message);
   }
 
   async #decideAndWrite(read: CampaignRead, stats: StatsReading, counts: AbandonCounts, day0: number, now: number, force: boolean, reason: string | undefined, signal: AbortSignal) {
@@ -265,11 +265,10 @@ export class CampaignLoop {
       const d = this.#controller.step(before, { nowMs: now, dtSec, current, bounds: this.config.bounds, signals });
       last = { d, current };
       if (mode === 'override') return { write: false, value: round2(clamp(d.value, this.config.bounds)), why: 'override-hold' };
-      const g = applyGuards({
+      return writeDecisionOf(applyGuards({
         proposed: d.value, current, bounds: this.config.bounds, stepLimit: this.config.stepLimit, emergencyCut: d.emergency && this.config.emergencyCuts ? this.config.emergencyCut : undefined,
         minDelta: this.config.minDelta, mode, dialingMode: c.dialingMode,
-      });
-      return g.action === 'write' ? { write: true, value: g.value } : { write: false, value: g.value, why: g.why };
+      }));
     };
     const result: WriteResult = await writeWithRetry(read, decide, {
       api: this.#d.api, campaignId: this.config.campaignId, ifMatch: this.#d.ifMatch, maxRetries: this.#d.maxConflictRetries,
@@ -313,10 +312,9 @@ export class CampaignLoop {
       this.#rec.noteRead(read);
       // The operator's value goes through the same concurrency path, clamps and min delta; it is
       // not step-limited (the operator chose the jump).
-      const result = await writeWithRetry(read, (c) => {
-        const g = applyGuards({ proposed: value, current: pacingValueOf(c) ?? Number.NaN, bounds: this.config.bounds, stepLimit: undefined, minDelta: this.config.minDelta, mode: 'auto', dialingMode: c.dialingMode });
-        return g.action === 'write' ? { write: true, value: g.value } : { write: false, value: g.value, why: g.why };
-      }, {
+      const result = await writeWithRetry(read, (c) => writeDecisionOf(applyGuards({
+        proposed: value, current: pacingValueOf(c) ?? Number.NaN, bounds: this.config.bounds, stepLimit: undefined, minDelta: this.config.minDelta, mode: 'auto', dialingMode: c.dialingMode,
+      })), {
         api: this.#d.api, campaignId: this.config.campaignId, ifMatch: this.#d.ifMatch, maxRetries: this.#d.maxConflictRetries,
         call: (stage, fn) => this.#call(stage, fn, ac.signal),
       });

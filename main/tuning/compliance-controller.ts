@@ -44,6 +44,7 @@ import {
   EMPTY_LOAD_MODEL,
   estimateAt,
   observeLoad,
+  priorEstimatePct,
   recentContradicts,
   type LoadModelOptions,
   type LoadModelState,
@@ -185,11 +186,6 @@ export function initialComplianceState(): ComplianceState {
   return { u: undefined, ePrev: undefined, shift: INITIAL_ANSWER_SHIFT, pending: 0, loadScale: 1, model: EMPTY_LOAD_MODEL, recent: EMPTY_LOAD_MODEL, loadAvg: undefined, emergency: INITIAL_EMERGENCY, windowGuard: INITIAL_WINDOW_GUARD };
 }
 
-/** Count-weighted abandon estimate with a prior at the setpoint, as a percentage. */
-export function priorEstimatePct(abandoned: number, live: number, setpointPct: number, priorLive: number): number {
-  return (100 * (abandoned + (priorLive * setpointPct) / 100)) / (live + priorLive);
-}
-
 type NumericOption = Exclude<keyof ComplianceOptions, 'answerShift' | 'loadModel' | 'emergency' | 'windowGuard'>;
 
 export function validateComplianceOptions(o: ComplianceOptions): void {
@@ -230,13 +226,11 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       let pending = anchored ? state.pending : 0;
 
       // The cycle just observed ran at the value now on the platform, under the old scale.
-      const lm = o.loadModel;
-      const model = lm ? observeLoad(state.model, current * state.loadScale, signals.last.live, signals.last.abandoned, input.dtSec, lm) : state.model;
-      const recentOpts = lm ? { ...lm, halfLifeMin: o.recentHalfLifeMin } : undefined;
-      const recent = recentOpts
-        ? observeLoad(state.recent, current * state.loadScale, signals.last.live, signals.last.abandoned, input.dtSec, recentOpts)
-        : state.recent;
       const load = current * state.loadScale;
+      const lm = o.loadModel;
+      const model = lm ? observeLoad(state.model, load, signals.last.live, signals.last.abandoned, input.dtSec, lm) : state.model;
+      const recentOpts = lm ? { ...lm, halfLifeMin: o.recentHalfLifeMin } : undefined;
+      const recent = recentOpts ? observeLoad(state.recent, load, signals.last.live, signals.last.abandoned, input.dtSec, recentOpts) : state.recent;
       const span = Math.max(60, signals.window.spanSec || 0);
       const loadAvg = state.loadAvg === undefined ? load : state.loadAvg + (1 - Math.exp((-2 * input.dtSec) / span)) * (load - state.loadAvg);
       let shift = state.shift;
@@ -252,7 +246,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const em = o.emergency;
       let emergency = em ? observeEmergency(state.emergency, signals.last, current, input.dtSec, em) : state.emergency;
       const wg = o.windowGuard;
-      let windowGuard = wg ? observeWindow(state.windowGuard, signals.last.live, signals.last.abandoned, input.dtSec, current * state.loadScale, wg) : state.windowGuard;
+      let windowGuard = wg ? observeWindow(state.windowGuard, signals.last.live, signals.last.abandoned, input.dtSec, load, wg) : state.windowGuard;
 
       const sm = signals.smoothed;
       if (!(sm.live >= o.minLive)) {
@@ -282,7 +276,7 @@ export function createComplianceController(overrides: Partial<ComplianceOptions>
       const worst = Math.max(estimate, dayPct ?? 0);
       let taper = Math.max(0, Math.min(1, (o.ceilingPct - worst) / o.taperBandPct));
       const dayHot = dayPct !== undefined && dayPct >= o.ceilingPct - o.dayMarginPct;
-      const windowFresh = Math.exp(u0 + pending) * loadScale >= (1 - o.windowStaleBelow) * loadAvg;
+      const windowFresh = xNext >= (1 - o.windowStaleBelow) * loadAvg;
       const windowHot = windowPct >= o.ceilingPct && windowFresh;
       const holding = emergency.holdSec > 0;
       if (dayHot || windowHot || holding) taper = 0;

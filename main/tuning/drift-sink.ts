@@ -64,13 +64,12 @@ export const NULL_DRIFT_SINK: DriftSink = { applied() {}, signal() {} };
 /** Wraps a sink so neither a throw nor a rejection reaches the loop. */
 export function safeSink(sink: DriftSink, logger: Logger): DriftSink {
   const guard = (what: string, f: () => void | Promise<void>) => {
+    const warn = (e: unknown) => logger.warn('drift sink failed', { what, error: e instanceof Error ? e.message : String(e) });
     try {
       const r = f();
-      if (r && typeof (r as Promise<void>).catch === 'function') {
-        (r as Promise<void>).catch((e: unknown) => logger.warn('drift sink failed', { what, error: e instanceof Error ? e.message : String(e) }));
-      }
+      if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(warn);
     } catch (e) {
-      logger.warn('drift sink failed', { what, error: e instanceof Error ? e.message : String(e) });
+      warn(e);
     }
   };
   return {

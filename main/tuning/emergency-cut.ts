@@ -21,7 +21,8 @@
 // loop's guard enforces too (guards.ts). The evidence is then spent, so the same abandons cannot
 // cut twice, and the value does not rise for `holdSec`. The decision is audited with the reason
 // `emergency-cut` (`emergency-cut+throughput`) and its test statistics as terms.
-import { poissonUpperTail } from './load-model.ts';
+import { poissonUpperTail, priorEstimatePct } from './load-model.ts';
+import type { CountSample } from './signal-window.ts';
 
 export interface EmergencyCutOptions {
   /** Look-back horizons of the abandon-excess test (s). */
@@ -79,11 +80,7 @@ export const DEFAULT_EMERGENCY_CUT_OPTIONS: Readonly<EmergencyCutOptions> = Obje
 });
 
 /** One cycle's evidence. */
-interface Cycle {
-  live: number;
-  abandoned: number;
-  attempts: number;
-  connects: number;
+interface Cycle extends CountSample {
   dtSec: number;
   /** The pacing value in force during the cycle. */
   value: number;
@@ -125,12 +122,8 @@ export function validateEmergencyOptions(o: EmergencyCutOptions, maxStep: number
   if (!(o.elasticity > 0)) throw new RangeError('emergency elasticity must be > 0');
 }
 
-export interface CycleCounts {
-  live: number;
-  abandoned: number;
-  attempts: number;
-  connects: number;
-}
+/** One cycle's counts, as the loop's signal window keeps them. */
+export type CycleCounts = CountSample;
 
 /** Adds one cycle's counts, run at `value`; invalid counts are ignored. The hold counts down. */
 export function observeEmergency(s: EmergencyState, c: CycleCounts, value: number, dtSec: number, o: EmergencyCutOptions): EmergencyState {
@@ -204,7 +197,7 @@ export function abandonExcess(s: EmergencyState, ceilingPct: number, windowLive:
  * with the prior, at the setpoint) back to the setpoint, between the normal step and `maxCut`.
  */
 export function cutFor(x: Pick<AbandonExcess, 'abandoned' | 'live'>, setpointPct: number, maxStep: number, o: EmergencyCutOptions): number {
-  const ratePct = (100 * (x.abandoned + (o.priorLive * setpointPct) / 100)) / (x.live + o.priorLive);
+  const ratePct = priorEstimatePct(x.abandoned, x.live, setpointPct, o.priorLive);
   const wanted = Math.log(setpointPct / Math.max(setpointPct, ratePct)) / o.elasticity;
   return Math.max(Math.log(1 - o.maxCut), Math.min(Math.log(1 - maxStep), wanted));
 }
@@ -270,9 +263,12 @@ export function emergencyCheck(s: EmergencyState, ceilingPct: number, setpointPc
     trigger = 'abandons';
     cut = cutFor(ex, setpointPct, maxStep, o);
   }
-  if (drop.fire && dropCutFor(drop.share, maxStep, o) < cut) {
-    trigger = 'throughput';
-    cut = dropCutFor(drop.share, maxStep, o);
+  if (drop.fire) {
+    const dropCut = dropCutFor(drop.share, maxStep, o);
+    if (dropCut < cut) {
+      trigger = 'throughput';
+      cut = dropCut;
+    }
   }
   return { trigger, cut, excessP: ex.p, liveShare: drop.share };
 }

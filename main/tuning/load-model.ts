@@ -30,6 +30,19 @@ export interface LoadModelState {
 
 export const EMPTY_LOAD_MODEL: Readonly<LoadModelState> = Object.freeze({ abandons: 0, exposure: 0, live: 0 });
 
+/**
+ * Count-weighted abandon rate with a prior of `priorLive` pseudo live answers at `basePct`, as a
+ * percentage: an empty or quiet sample reads `basePct`, never 0.
+ */
+export function priorEstimatePct(abandoned: number, live: number, basePct: number, priorLive: number): number {
+  return (100 * (abandoned + (priorLive * basePct) / 100)) / (live + priorLive);
+}
+
+/** Live answers the pooled evidence is worth at load `x`. */
+function liveAt(s: LoadModelState, x: number, o: LoadModelOptions): number {
+  return s.exposure / Math.pow(x, o.elasticity);
+}
+
 /** Adds one cycle's counts, produced at load `x` over `dtSec`. Invalid input leaves the state as is. */
 export function observeLoad(s: LoadModelState, x: number, live: number, abandoned: number, dtSec: number, o: LoadModelOptions): LoadModelState {
   if (!(x > 0) || !Number.isFinite(x) || !(live >= 0) || !(abandoned >= 0) || !(dtSec >= 0) || !Number.isFinite(live + abandoned + dtSec)) return s;
@@ -46,8 +59,7 @@ export function observeLoad(s: LoadModelState, x: number, live: number, abandone
  * an empty model asks for no change.
  */
 export function estimateAt(s: LoadModelState, x: number, setpointPct: number, priorLive: number, o: LoadModelOptions): number {
-  const liveAtX = s.exposure / Math.pow(x, o.elasticity);
-  return (100 * (s.abandons + (priorLive * setpointPct) / 100)) / (liveAtX + priorLive);
+  return priorEstimatePct(s.abandons, liveAt(s, x, o), setpointPct, priorLive);
 }
 
 /** P(X ≥ k) for X ~ Poisson(mean); exact sum, fine for the small counts a window holds. */
@@ -68,8 +80,7 @@ export function poissonUpperTail(k: number, mean: number): number {
  * the team, the talk time or the plant's shape changed, and the long memory is now misleading.
  */
 export function recentContradicts(longEstimatePct: number, recent: LoadModelState, x: number, o: LoadModelOptions, alpha: number): boolean {
-  const liveAtX = recent.exposure / Math.pow(x, o.elasticity);
-  const expected = (longEstimatePct / 100) * liveAtX;
+  const expected = (longEstimatePct / 100) * liveAt(recent, x, o);
   const observed = Math.round(recent.abandons);
   return observed >= 2 && poissonUpperTail(observed, expected) < alpha;
 }

@@ -2,7 +2,7 @@
 // cycle's counts at a time. The loop and the evaluation both use it, so the controller sees the
 // same view of the same counts in the benchmark as in production.
 import type { ControllerSignals } from './controller.ts';
-import { EwmaCounts, isValidSample, SlidingWindow, type CountSample } from './signal-window.ts';
+import { EwmaCounts, isValidSample, SlidingWindow, ZERO_COUNTS, type CountSample } from './signal-window.ts';
 
 export interface SignalTrackerOptions {
   /** The loop's cycle length (s); sets how many slots the sliding window needs. */
@@ -13,11 +13,6 @@ export interface SignalTrackerOptions {
   halfLifeMinutes: number;
 }
 
-export const DEFAULT_SIGNAL_OPTIONS: Readonly<Omit<SignalTrackerOptions, 'intervalSec'>> = Object.freeze({
-  windowMinutes: 30,
-  halfLifeMinutes: 10,
-});
-
 export interface DayTally {
   live: number;
   abandoned: number;
@@ -25,18 +20,16 @@ export interface DayTally {
 }
 
 export class SignalTracker {
-  readonly options: SignalTrackerOptions;
   readonly #window: SlidingWindow;
   readonly #ewma: EwmaCounts;
   #day: DayTally = { live: 0, abandoned: 0, attempts: 0 };
-  #last: CountSample = { live: 0, abandoned: 0, attempts: 0, connects: 0 };
+  #last: CountSample = { ...ZERO_COUNTS };
   #spanSec = 0;
   #spans: number[] = [];
 
   constructor(options: SignalTrackerOptions) {
     if (!(options.intervalSec > 0)) throw new RangeError(`intervalSec must be > 0, got ${options.intervalSec}`);
     if (!(options.windowMinutes > 0)) throw new RangeError(`windowMinutes must be > 0, got ${options.windowMinutes}`);
-    this.options = { ...options };
     this.#window = new SlidingWindow(Math.max(1, Math.round((options.windowMinutes * 60) / options.intervalSec)));
     this.#ewma = new EwmaCounts(options.halfLifeMinutes * 60);
   }

@@ -144,14 +144,6 @@ export class EwmaCounts {
   abandonRate(): number | undefined {
     return ratioOf(this.#sums.abandoned, this.#sums.live);
   }
-
-  connectRatio(): number | undefined {
-    return ratioOf(this.#sums.connects, this.#sums.attempts);
-  }
-
-  clear(): void {
-    this.#sums = { ...ZERO_COUNTS };
-  }
 }
 
 /**

@@ -94,7 +94,7 @@ export function createTuningService(o: TuningServiceOptions): TuningService {
   const loops = new Map<string, CampaignLoop>();
   for (const c of configs) {
     loops.set(c.campaignId, new CampaignLoop(c, {
-      api: o.api, clock, logger: logger.child({ campaignId: c.campaignId }), audit, events, sink, budget,
+      api: o.api, clock, audit, events, sink, budget,
       dayStart: o.dayStart ?? utcDayStart,
       ifMatch: o.ifMatch ?? 'when-given',
       maxConflictRetries: o.maxConflictRetries ?? 3,

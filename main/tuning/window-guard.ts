@@ -23,7 +23,7 @@
 //     emergency cut (down only, within its bound, audited as `emergency-cut+window`).
 // Windows with fewer than `minWindowLive` live answers are left alone: one abandon moves them by
 // more than the guard's margin (a 5-agent team), and nothing a controller does keeps them under 8 %.
-import { poissonUpperTail } from './load-model.ts';
+import { poissonUpperTail, priorEstimatePct } from './load-model.ts';
 
 export interface WindowGuardOptions {
   /** The rolling window the guard protects (s). */
@@ -245,7 +245,7 @@ export function recentRatePct(s: WindowGuardState, loadNow: number, basePct: num
     }
     if (abandoned === 0) continue;
     const mu = poissonLowerBound(abandoned, level);
-    best = Math.max(best, (100 * (mu + (o.priorLive * basePct) / 100)) / (exposure + o.priorLive));
+    best = Math.max(best, priorEstimatePct(mu, exposure, basePct, o.priorLive));
   }
   return best;
 }

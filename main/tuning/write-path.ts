@@ -6,7 +6,7 @@
 import type { Campaign } from '../genesys/models.ts';
 import type { CampaignApi, CampaignRead, CallOpts } from './campaign-api.ts';
 import { classifyApiError } from './campaign-api.ts';
-import { PACED_DIALING_MODES } from './guards.ts';
+import { PACED_DIALING_MODES, type GuardDecision } from './guards.ts';
 
 /** What to do with one version of the campaign. */
 export type WriteDecision = { write: true; value: number } | { write: false; value: number; why: string };
@@ -24,6 +24,11 @@ export interface WritePathDeps {
   maxRetries: number;
   /** The loop's request wrapper (budget, 429 waits, breaker); it rethrows conflicts. */
   call: <T>(stage: 'read' | 'write', fn: (o: CallOpts) => Promise<T>) => Promise<T>;
+}
+
+/** What the guards decided, as the write path needs it: write the value, or leave it and say why. */
+export function writeDecisionOf(g: GuardDecision): WriteDecision {
+  return g.action === 'write' ? { write: true, value: g.value } : { write: false, value: g.value, why: g.why };
 }
 
 /** The value the platform is using: the decimal field, else the integer one. */

@@ -29,10 +29,6 @@ export class FrameScheduler {
     this.#onFlush = opts.onFlush;
   }
 
-  get pending(): number {
-    return this.#dirty.size;
-  }
-
   request(d: Drawable): void {
     this.#dirty.add(d);
     this.#schedule();

@@ -19,7 +19,6 @@ export interface CampaignSeries {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-
 export interface HistoryStoreOptions {
   /** Points older than the newest minus this are dropped. Default 24 h. */
   windowMs?: number;
@@ -50,10 +49,6 @@ export class HistoryStore {
 
   ids(): string[] {
     return [...this.#series.keys()];
-  }
-
-  has(id: string): boolean {
-    return this.#series.has(id);
   }
 
   series(id: string): CampaignSeries {

@@ -41,6 +41,17 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
+/**
+ * Puts `el` right after `previous` (first in `parent` when null), moving it only when it is not
+ * already there: re-inserting a node drops focus, and chart.js watches its canvas being detached.
+ */
+export function placeAfter(parent: Element, previous: Element | null, el: Element): void {
+  const expected = previous ? previous.nextElementSibling : parent.firstElementChild;
+  if (expected === el) return;
+  if (previous) previous.after(el);
+  else parent.prepend(el);
+}
+
 /** Sets text only when it changed, so screen readers are not told about unchanged live regions. */
 export function setText(el: Element, text: string): void {
   if (el.textContent !== text) el.textContent = text;

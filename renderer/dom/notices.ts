@@ -7,7 +7,6 @@ const MAX_NOTICES = 5;
 export interface Notices {
   readonly element: HTMLElement;
   add(title: string, detail: string): void;
-  count(): number;
 }
 
 export function createNotices(): Notices {
@@ -25,7 +24,6 @@ export function createNotices(): Notices {
 
   return {
     element,
-    count: () => byKey.size,
     add(title, detail) {
       const key = `${title}\n${detail}`;
       const existing = byKey.get(key);

@@ -40,7 +40,7 @@ export class CampaignCard {
       h(
         'header',
         { class: 'card-header' },
-        h('h3', { id: titleId, text: campaign.name }),
+        h('h3', { id: titleId, text: campaign.name, attrs: { tabindex: -1 } }),
         h('span', { class: 'badges' }, field('status', 'badge'), field('mode', 'badge mode'), field('dialingMode', 'badge subtle')),
       ),
       h(
@@ -70,7 +70,7 @@ export class CampaignCard {
   }
 
   update(c: CampaignView): void {
-    const f = this.#f as Record<string, HTMLElement>;
+    const f = this.#f;
     const set = (name: string, text: string) => setText(f[name] as HTMLElement, text);
     set('status', `Status: ${c.campaignStatus}`);
     set('mode', `Mode: ${MODE_LABELS[c.mode]}`);
@@ -107,7 +107,7 @@ export class CampaignCard {
   }
 
   #abandon(which: 'window' | 'day', field: string, pct: number | null, c: CampaignView): void {
-    const f = this.#f as Record<string, HTMLElement>;
+    const f = this.#f;
     const level = abandonLevel(pct, c.setpointPct, c.ceilingPct);
     setText(f[field] as HTMLElement, fmtPct(pct));
     const lvl = f[`${field}Level`] as HTMLElement;

@@ -7,7 +7,7 @@ import { onColorSchemeChange, readChartTheme } from '../charts/chart-theme.ts';
 import { DriftChart, type DriftBand } from '../charts/drift-chart.ts';
 import type { HistoryStore } from '../charts/history-buffer.ts';
 import { fmtNumber, fmtPct } from '../dom/format.ts';
-import { h, setText } from '../dom/h.ts';
+import { h, placeAfter, setText } from '../dom/h.ts';
 import { cssId } from './campaign-card.ts';
 import { viewSection, type View, type ViewContext } from './view.ts';
 
@@ -38,7 +38,7 @@ export class DriftView implements View {
   constructor(ctx: ViewContext, store: HistoryStore) {
     this.#ctx = ctx;
     this.#store = store;
-    const { section } = viewSection('campaign', 'Last 24 hours per campaign. Solid: applied pacing value · dashed: recommended · dotted: abandon % (right axis) against the shaded target band and the dashed ceiling line.');
+    const section = viewSection('campaign', 'Last 24 hours per campaign. Solid: applied pacing value · dashed: recommended · dotted: abandon % (right axis) against the shaded target band and the dashed ceiling line.');
     this.#grid = h('div', { class: 'chart-grid' });
     section.append(this.#grid);
     this.element = section;
@@ -73,14 +73,9 @@ export class DriftView implements View {
       }
       p.band = bandOf(c);
       p.chart?.setBand(p.band);
-      // Move a panel only when it is out of order: chart.js watches its canvas being detached.
-      const expected: Element | null = previous ? previous.nextElementSibling : this.#grid.firstElementChild;
-      if (expected !== p.element) {
-        if (previous) previous.after(p.element);
-        else this.#grid.prepend(p.element);
-      }
+      placeAfter(this.#grid, previous, p.element);
       previous = p.element;
-      this.#summarise(c.id, p, c);
+      this.#summarise(c.id, p);
     }
     for (const [id, p] of this.#panels) {
       if (seen.has(id)) continue;
@@ -156,16 +151,15 @@ export class DriftView implements View {
     return { element, heading, canvas, summary, band: bandOf(c), chart: null };
   }
 
-  #summarise(id: string, p: Panel, c?: CampaignView): void {
+  #summarise(id: string, p: Panel): void {
     const s = this.#store.series(id);
     const last = <T extends { y: number }>(arr: readonly T[]) => (arr.length ? (arr[arr.length - 1] as T).y : null);
     const n = Math.max(s.applied.length, s.abandon.length);
-    const band = c ? bandOf(c) : p.band;
     setText(
       p.summary,
       n === 0
         ? 'No history yet.'
-        : `${n.toLocaleString('en-US')} cycles. Latest: applied ${fmtNumber(last(s.applied))}, recommended ${fmtNumber(last(s.recommended))}, abandon ${fmtPct(last(s.abandon))} (target ${fmtPct(band.setpointPct)}–${fmtPct(band.ceilingPct)}).`,
+        : `${n.toLocaleString('en-US')} cycles. Latest: applied ${fmtNumber(last(s.applied))}, recommended ${fmtNumber(last(s.recommended))}, abandon ${fmtPct(last(s.abandon))} (target ${fmtPct(p.band.setpointPct)}–${fmtPct(p.band.ceilingPct)}).`,
     );
   }
 }

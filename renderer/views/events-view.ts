@@ -28,7 +28,7 @@ export class EventsView implements View {
 
   constructor(ctx: ViewContext) {
     this.#ctx = ctx;
-    const { section } = viewSection('events');
+    const section = viewSection('events');
     const filterId = uid('event-filter');
     this.#filter = h('select', { id: filterId }, ...Object.entries(FILTERS).map(([value, f]) => h('option', { text: f.label, attrs: { value } })));
     this.#filter.addEventListener('change', () => this.#render());

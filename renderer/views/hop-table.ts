@@ -2,7 +2,7 @@
 // health section and the doctor's report. OK and failed hops differ by glyph and word, not only colour.
 import type { HopStatus } from '../../preload/contract.ts';
 import { fmtMs, GLYPH } from '../dom/format.ts';
-import { h, replaceChildren } from '../dom/h.ts';
+import { h, replaceChildren, setText } from '../dom/h.ts';
 
 export function hopTable(caption: string): { element: HTMLTableElement; update(hops: readonly HopStatus[]): void } {
   const body = h('tbody');
@@ -55,7 +55,7 @@ export function facts(labels: Readonly<Record<string, string>>): { element: HTML
     element,
     set(key, text) {
       const dd = values.get(key);
-      if (dd && dd.textContent !== text) dd.textContent = text;
+      if (dd) setText(dd, text);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The overview: one card per campaign, in core's order. Cards are kept across state events and
 // updated in place; a campaign that disappears loses its card.
 import type { CampaignView, CoreState } from '../../preload/contract.ts';
-import { h } from '../dom/h.ts';
+import { h, placeAfter } from '../dom/h.ts';
 import { CampaignCard } from './campaign-card.ts';
 import { viewSection, type View, type ViewContext } from './view.ts';
 
@@ -15,7 +15,7 @@ export class OverviewView implements View {
 
   constructor(ctx: ViewContext) {
     this.#ctx = ctx;
-    const { section } = viewSection('overview');
+    const section = viewSection('overview');
     this.#empty = h('p', { class: 'empty', text: 'Waiting for campaigns…' });
     this.#grid = h('div', { class: 'card-grid' });
     section.append(this.#empty, this.#grid);
@@ -28,12 +28,7 @@ export class OverviewView implements View {
     for (const c of state.campaigns) {
       seen.add(c.id);
       const card = this.#card(c);
-      // Keep DOM order equal to core's order without re-inserting (which would drop focus).
-      const expectedNext: Element | null = previous ? previous.nextElementSibling : this.#grid.firstElementChild;
-      if (expectedNext !== card.element) {
-        if (previous) previous.after(card.element);
-        else this.#grid.prepend(card.element);
-      }
+      placeAfter(this.#grid, previous, card.element);
       previous = card.element;
     }
     for (const [id, card] of this.#cards) {
@@ -59,7 +54,6 @@ export class OverviewView implements View {
       card.update(c);
     } else {
       card = new CampaignCard(c, this.#ctx);
-      card.element.querySelector('h3')?.setAttribute('tabindex', '-1');
       this.#cards.set(c.id, card);
     }
     return card;

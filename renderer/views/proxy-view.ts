@@ -19,7 +19,7 @@ export class ProxyView implements View {
 
   constructor(ctx: ViewContext) {
     this.#ctx = ctx;
-    const { section } = viewSection('proxy');
+    const section = viewSection('proxy');
     this.#lastError = h('div', { class: 'last-error', data: { field: 'proxy-last-error' } });
     this.#doctorButton = h('button', { class: 'button primary', text: 'Run doctor', attrs: { type: 'button' }, data: { action: 'doctor' } });
     this.#doctorButton.addEventListener('click', () => void this.#runDoctor());

@@ -24,7 +24,7 @@ export class RelayView implements View {
 
   constructor(ctx: ViewContext) {
     this.#ctx = ctx;
-    const { section } = viewSection('relay');
+    const section = viewSection('relay');
     section.append(
       h('div', { class: 'card' }, h('h3', { text: 'Notification relay' }), this.#relay.element),
       h('div', { class: 'card' }, h('h3', { text: 'Telemetry (InfluxDB)' }), this.#telemetry.element),

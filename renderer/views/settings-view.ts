@@ -32,7 +32,7 @@ export class SettingsView implements View {
 
   constructor(ctx: ViewContext) {
     this.#ctx = ctx;
-    const { section } = viewSection('settings', 'Saving validates the settings and rebuilds the services they affect; no restart is needed.');
+    const section = viewSection('settings', 'Saving validates the settings and rebuilds the services they affect; no restart is needed.');
     this.#summary = h('div', { class: 'error-summary', attrs: { role: 'alert', hidden: true }, data: { field: 'settings-errors' } });
     this.#status = h('p', { class: 'outcome', attrs: { role: 'status', 'aria-live': 'polite' }, data: { field: 'settings-status' } });
     this.#backend = h('p', { class: 'view-intro', data: { field: 'secret-backend' } });

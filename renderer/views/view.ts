@@ -3,6 +3,7 @@
 // input survive the state events that arrive every cycle.
 import type { EventPayload, PacekeeperBridge } from '../../preload/contract.ts';
 import type { Confirm } from '../dom/confirm-dialog.ts';
+import { h } from '../dom/h.ts';
 import type { Notices } from '../dom/notices.ts';
 
 export type ViewId = EventPayload<'navigate'>['view'];
@@ -36,21 +37,12 @@ export interface View {
 }
 
 /** A view's outer section with its heading (focusable, so navigation can move focus to it). */
-export function viewSection(id: ViewId, intro?: string): { section: HTMLElement; heading: HTMLHeadingElement } {
-  const heading = document.createElement('h2');
-  heading.id = `view-${id}-title`;
-  heading.tabIndex = -1;
-  heading.textContent = VIEW_LABELS[id];
-  const section = document.createElement('section');
-  section.id = `view-${id}`;
-  section.className = `view view-${id}`;
-  section.setAttribute('aria-labelledby', heading.id);
-  section.appendChild(heading);
-  if (intro) {
-    const p = document.createElement('p');
-    p.className = 'view-intro';
-    p.textContent = intro;
-    section.appendChild(p);
-  }
-  return { section, heading };
+export function viewSection(id: ViewId, intro?: string): HTMLElement {
+  const headingId = `view-${id}-title`;
+  return h(
+    'section',
+    { id: `view-${id}`, class: `view view-${id}`, attrs: { 'aria-labelledby': headingId } },
+    h('h2', { id: headingId, text: VIEW_LABELS[id], attrs: { tabindex: -1 } }),
+    intro ? h('p', { class: 'view-intro', text: intro }) : null,
+  );
 }

@@ -7,7 +7,7 @@ import { OAuthRejected, SecretMissing } from '../../main/genesys/errors.ts';
 import { createTokenSource } from '../../main/genesys/token-source.ts';
 import type { NetLayer } from '../../main/net/index.ts';
 import { createCapture } from '../net/support/secret-capture.ts';
-import { MapSecrets, netFor, startFixture, type Fixture } from '../net/support/fixtures.ts';
+import { MapSecrets, netFor, startFixture, until, type Fixture } from '../net/support/fixtures.ts';
 
 const capture = createCapture(import.meta.filename);
 let fx: Fixture;
@@ -57,7 +57,7 @@ test('the token is refreshed at 85% of its lifetime, proactively on a timer', as
   assert.equal(await tokens.getToken(), first, 'still fresh at 84.9%');
   assert.equal(tokens.requests, 1);
   await clock.advance(1_000); // 85%: the timer fires
-  await waitFor(() => issued.length === 2);
+  await until(() => issued.length === 2, 'the proactive refresh');
   assert.notEqual(issued[1], first);
   assert.equal(await tokens.getToken(), issued[1]);
   assert.equal(tokens.requests, 2);
@@ -125,11 +125,3 @@ test('a caller can stop waiting for the shared token request without cancelling 
     fx.sim.control.clearFaults();
   }
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -13,6 +13,9 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync,
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
+
+export { freePort };
 
 export interface RigUser {
   username: string;
@@ -50,14 +53,6 @@ export interface ProxyRig {
   /** CONNECT lines in squid's access log, e.g. to count tunnels as the proxy saw them. */
   squidConnects(): { status: number; target: string; port: string }[];
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 function run(cmd: string, args: string[], cwd?: string): void {

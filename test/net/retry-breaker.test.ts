@@ -8,7 +8,7 @@ import { ManualClock, systemClock } from '../../main/util/clock.ts';
 import { createTokenSource } from '../../main/genesys/token-source.ts';
 import { CircuitOpen, ConnectionFailed, HttpError, RateLimited, Timeout, type NetLayer } from '../../main/net/index.ts';
 import { createCapture } from './support/secret-capture.ts';
-import { MapSecrets, netFor, outcome, startFixture, type Fixture } from './support/fixtures.ts';
+import { MapSecrets, netFor, outcome, startFixture, until, type Fixture } from './support/fixtures.ts';
 
 const capture = createCapture(import.meta.filename);
 const simClock = new ManualClock();
@@ -36,14 +36,6 @@ after(async () => {
 const get = (net: NetLayer, o: { retry?: 'none'; signal?: AbortSignal; deadlineMs?: number } = {}) =>
   net.request({ url: `${fx.sim.url}${CAMPAIGNS}?pageSize=1`, headers: { authorization: `Bearer ${token}` }, ...o });
 const listCount = () => fx.sim.control.counters().requests[`GET ${CAMPAIGNS}`] ?? 0;
-
-async function until(cond: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const retries = () => capture.logger.lines.filter((l) => l.includes('"retrying request"'));
 

@@ -4,7 +4,7 @@
 // the virtual clock, including its 409 when the simulator runs on a real-time clock.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, getToken, openSocket, startHarness, type Harness } from './sim-helpers.ts';
+import { adminCall, call, getToken, openSocket, startHarness, tokenRequest, type Harness } from './sim-helpers.ts';
 
 const BASE = '/api/v2/outbound/campaigns';
 
@@ -17,8 +17,7 @@ describe('simulator admin endpoint: the remaining operations', () => {
   });
   after(() => h.close());
 
-  const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
-    call(h, method, `/__sim${path}`, { ...(body !== undefined ? { body } : {}), headers: { authorization: h.basic } });
+  const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => adminCall(h, method, path, body);
 
   test('read-outs: campaigns, one campaign, users, queues, faults and the clock', async () => {
     const campaigns = (await admin('GET', '/campaigns')).body.entities;
@@ -49,7 +48,7 @@ describe('simulator admin endpoint: the remaining operations', () => {
   test('token lifetime, publishing an event, closing every channel, advancing the clock', async () => {
     assert.deepEqual((await admin('PUT', '/tokens/lifetime', { seconds: 120 })).body, { seconds: 120 });
     assert.equal((await admin('PUT', '/tokens/lifetime', { seconds: 0 })).body.code, 'invalid.value');
-    const short = await call(h, 'POST', '/oauth/token', { rawBody: 'grant_type=client_credentials', headers: { authorization: h.basic, 'content-type': 'application/x-www-form-urlencoded' } });
+    const short = await tokenRequest(h);
     assert.equal(short.body.expires_in, 120);
 
     const ch = (await call(h, 'POST', '/api/v2/notifications/channels', { token })).body;

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { ErrorBodySchema } from '../../main/genesys/models.ts';
-import { call, getToken, startHarness, type Harness } from './sim-helpers.ts';
+import { adminCall, call, getToken, startHarness, tokenRequest, type Harness } from './sim-helpers.ts';
 
 const BASE = '/api/v2/outbound/campaigns';
 
@@ -49,7 +49,7 @@ describe('simulator rate limits', () => {
     assert.equal((await call(h, 'GET', BASE, { token })).status, 200);
     assert.equal((await call(h, 'GET', BASE, { token })).status, 429);
     for (let i = 0; i < 5; i++) await getToken(h);
-    assert.equal((await call(h, 'GET', '/__sim/counters', { headers: { authorization: h.basic } })).status, 200);
+    assert.equal((await adminCall(h, 'GET', '/counters')).status, 200);
     h.sim.control.setRateLimit(300);
     assert.equal((await call(h, 'GET', BASE, { token })).status, 200, 'changing the limit opens fresh windows');
   });
@@ -74,7 +74,7 @@ describe('simulator fault injection', () => {
     assert.equal((await call(h, 'GET', BASE, { token })).status, 200);
     h.sim.control.injectFaults({ status5xx: { count: 1, status: 502 }, paths: '/oauth/*' });
     assert.equal((await call(h, 'GET', BASE, { token })).status, 200, 'a pattern that does not match leaves other paths alone');
-    const tok = await call(h, 'POST', '/oauth/token', { rawBody: 'grant_type=client_credentials', headers: { authorization: h.basic, 'content-type': 'application/x-www-form-urlencoded' } });
+    const tok = await tokenRequest(h);
     assert.equal(tok.status, 502);
     assert.equal(tok.body.code, 'bad.gateway');
     assert.equal(h.sim.control.counters().faults.status5xx, 3);
@@ -134,8 +134,7 @@ describe('simulator admin endpoint', () => {
   });
   after(() => h.close());
 
-  const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, auth?: string) =>
-    call(h, method, `/__sim${path}`, { ...(body !== undefined ? { body } : {}), headers: { authorization: auth ?? h.basic } });
+  const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, auth?: string) => adminCall(h, method, path, body, auth);
 
   test('needs the admin token or the sandbox client credentials; a platform token is not enough', async () => {
     assert.equal((await call(h, 'GET', '/__sim/state')).status, 401);

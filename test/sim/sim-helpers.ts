@@ -66,11 +66,21 @@ export async function call<T = Json>(
   return { status: r.statusCode, headers: r.headers, body: parsed as T, text };
 }
 
-export async function getToken(h: Harness): Promise<string> {
-  const r = await call<{ access_token: string }>(h, 'POST', '/oauth/token', {
+/** A /__sim admin request, authenticated with the sandbox client credentials unless `auth` says otherwise. */
+export function adminCall<T = Json>(h: Harness, method: Dispatcher.HttpMethod, path: string, body?: unknown, auth = h.basic): Promise<JsonResponse<T>> {
+  return call<T>(h, method, `/__sim${path}`, { ...(body !== undefined ? { body } : {}), headers: { authorization: auth } });
+}
+
+/** POST /oauth/token with the sandbox client credentials; the response as it came (see getToken). */
+export function tokenRequest<T = Json>(h: Harness): Promise<JsonResponse<T>> {
+  return call<T>(h, 'POST', '/oauth/token', {
     rawBody: 'grant_type=client_credentials',
     headers: { authorization: h.basic, 'content-type': 'application/x-www-form-urlencoded' },
   });
+}
+
+export async function getToken(h: Harness): Promise<string> {
+  const r = await tokenRequest<{ access_token: string }>(h);
   if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${r.text}`);
   return r.body.access_token;
 }

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { INT64_MAX, INT64_MIN, int, str, type Point } from '../../main/telemetry/line-protocol.ts';
 import { skipUnlessTools, TOOLS } from '../helpers/system-tools.ts';
 import { InfluxdRig } from '../helpers/tsdb-rig.ts';
-import { assertNoSecret, openTestWriter, waitFor } from './fixture.ts';
+import { assertNoSecret, openTestWriter, waitFor, type TestWriter } from './fixture.ts';
 
 const skip = skipUnlessTools(TOOLS.influxd);
 const ADMIN = { username: 'pk-admin', password: `pw-${process.pid}-"quoted"-ünï` };
@@ -29,6 +29,15 @@ after(async () => {
 
 const v1 = (db: string, url: string, extra: Record<string, unknown> = {}) =>
   ({ version: 'v1' as const, url, db, username: ADMIN.username, ...extra });
+
+/** Writes `points`, flushes, reads `measurement` back (one row per point) and finds a point's row by its timestamp. */
+async function roundTrip(w: TestWriter, rig: InfluxdRig, db: string, measurement: string, points: Point[]): Promise<(p: Point) => Record<string, unknown> | undefined> {
+  for (const p of points) await w.writer.write(p);
+  assert.equal(await w.writer.flush(), true, JSON.stringify(w.writer.health().lastError));
+  const rows = await rig.rows(db, measurement);
+  assert.equal(rows.length, points.length);
+  return (p) => rows.find((r) => BigInt(r.time as number | bigint) === p.timeNs);
+}
 
 const TAG_VALUES = [
   'with space', ' leading and trailing ', 'comma,inside', 'eq=sign', 'all , = at once', '"double quoted"', "single 'q'",
@@ -51,13 +60,9 @@ for (const gzip of [false, true]) {
       },
       timeNs: BASE_NS + BigInt(i) * 1000n + 7n,
     }));
-    for (const p of points) await w.writer.write(p);
-    assert.equal(await w.writer.flush(), true, JSON.stringify(w.writer.health().lastError));
-
-    const rows = await rig.rows(db, 'campaign drift,odd=name');
-    assert.equal(rows.length, points.length);
+    const rowOf = await roundTrip(w, rig, db, 'campaign drift,odd=name', points);
     for (const p of points) {
-      const row = rows.find((r) => BigInt(r.time as number | bigint) === p.timeNs);
+      const row = rowOf(p);
       assert.ok(row, `row at ${p.timeNs}`);
       assert.equal(row['tag key, with=specials'], p.tags?.['tag key, with=specials']);
       assert.equal(row.s, (p.fields.s as { value: string }).value);
@@ -79,12 +84,9 @@ test('property: generated portable tag values and string fields read back exactl
     .filter((s) => !/[\r\n]/.test(s) && !/\\([\\,= ]|$)/.test(s) && s.trim() === s && s.length > 0);
   const samples = fc.sample(fc.tuple(text, fc.string({ unit: 'grapheme', maxLength: 20 }).filter((s) => !/[\r\n]/.test(s))), { numRuns: 150, seed: 20260105 });
   const points: Point[] = samples.map(([tag, s], i) => ({ measurement: 'prop', tags: { v: tag }, fields: { s: str(s) }, timeNs: BASE_NS + BigInt(i) }));
-  for (const p of points) await w.writer.write(p);
-  assert.equal(await w.writer.flush(), true, JSON.stringify(w.writer.health().lastError));
-  const rows = await rig.rows(db, 'prop');
-  assert.equal(rows.length, points.length);
+  const rowOf = await roundTrip(w, rig, db, 'prop', points);
   for (const p of points) {
-    const row = rows.find((r) => BigInt(r.time as number | bigint) === p.timeNs);
+    const row = rowOf(p);
     assert.deepEqual({ v: row?.v, s: row?.s }, { v: p.tags?.v, s: (p.fields.s as { value: string }).value });
   }
 });

@@ -1,22 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { TelemetryError } from '../../main/telemetry/errors.ts';
 import { batchLines, Spool, type SpoolOptions } from '../../main/telemetry/spool.ts';
 import { createMemoryLogger } from '../../main/util/log.ts';
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pk-spool-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from './fixture.ts';
 
 const lines = (from: number, n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix},k=v f=${from + i}i ${from + i}`);
 const segmentFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.spool')).sort();
+
+/** Leaves a stopped spool in `dir` holding lines(0, n), the first `acked` of them acknowledged. */
+async function stoppedSpool(dir: string, n: number, acked = 0): Promise<void> {
+  const s = await Spool.open({ dir, maxBytes: 1 << 20 });
+  await s.append(lines(0, n));
+  if (acked) await s.ack(await s.peek(acked));
+  await s.close();
+}
 
 async function drain(s: Spool, batch = 1000): Promise<string[]> {
   const out: string[] = [];
@@ -70,9 +72,7 @@ test('a reopened spool resends everything not acknowledged, then carries on appe
 test('a torn last record is cut off on open, and the next append starts on a clean line', async (t) => {
   const dir = tempDir(t);
   const log = createMemoryLogger();
-  const a = await Spool.open({ dir, maxBytes: 1 << 20 });
-  await a.append(lines(0, 3));
-  await a.close();
+  await stoppedSpool(dir, 3);
   const seg = join(dir, segmentFiles(dir).at(-1) as string);
   appendFileSync(seg, '1234abcd m,k=v f=99i 9'); // a write cut short: no newline
 
@@ -88,9 +88,7 @@ test('a torn last record is cut off on open, and the next append starts on a cle
 
 test('a record whose checksum fails is skipped and counted, not parsed', async (t) => {
   const dir = tempDir(t);
-  const a = await Spool.open({ dir, maxBytes: 1 << 20 });
-  await a.append(lines(0, 5));
-  await a.close();
+  await stoppedSpool(dir, 5);
   const seg = join(dir, segmentFiles(dir)[0] as string);
   const text = readFileSync(seg, 'utf8').split('\n');
   text[2] = (text[2] as string).replace('f=2i', 'f=7i'); // bit rot in the third record
@@ -145,10 +143,7 @@ test('points dropped while their batch was in flight are not counted as lost whe
 test('an unreadable cursor file means resending from the oldest segment, not losing data', async (t) => {
   const dir = tempDir(t);
   const log = createMemoryLogger();
-  const a = await Spool.open({ dir, maxBytes: 1 << 20 });
-  await a.append(lines(0, 10));
-  await a.ack(await a.peek(4));
-  await a.close();
+  await stoppedSpool(dir, 10, 4);
   writeFileSync(join(dir, 'cursor.json'), '{"segment": "x"');
   const b = await Spool.open({ dir, maxBytes: 1 << 20, log });
   assert.ok(log.lines.some((l) => l.includes('cursor file unreadable')));

@@ -238,18 +238,21 @@ describe('answer-shift detector and load model', () => {
 });
 
 describe('VICIdial replica and fixed ratio', () => {
-  test('scales by (ready − waiting) / agents every update', () => {
+  /** One 15-s update of a fresh replica at `current`, 10 of 20 agents ready and nobody waiting. */
+  const viciStep = (current: number, day: Counts) => {
     const v = createVicidialAdaptive();
-    const sig = { ...signals({ day: { live: 10, abandoned: 0, attempts: 100 } }), agents: { ready: 10, staffed: 20, waiting: 0 } };
-    const d = v.step(v.init(2, 0), { nowMs: 0, dtSec: 15, current: 2, bounds: BOUNDS, signals: sig });
+    const sig = { ...signals({ day }), agents: { ready: 10, staffed: 20, waiting: 0 } };
+    return v.step(v.init(current, 0), { nowMs: 0, dtSec: 15, current, bounds: BOUNDS, signals: sig });
+  };
+
+  test('scales by (ready − waiting) / agents every update', () => {
+    const d = viciStep(2, { live: 10, abandoned: 0, attempts: 100 });
     assert.equal(d.value, 3);
     assert.equal(d.reason, 'differential');
   });
 
   test('ADAPT_HARD_LIMIT: over the drop limit today, the level goes to 1.0', () => {
-    const v = createVicidialAdaptive();
-    const sig = { ...signals({ day: { live: 100, abandoned: 4, attempts: 500 } }), agents: { ready: 10, staffed: 20, waiting: 0 } };
-    const d = v.step(v.init(3, 0), { nowMs: 0, dtSec: 15, current: 3, bounds: BOUNDS, signals: sig });
+    const d = viciStep(3, { live: 100, abandoned: 4, attempts: 500 });
     assert.equal(d.value, 1);
     assert.equal(d.reason, 'hard-limit');
   });

@@ -158,11 +158,6 @@ export class Ledger {
     return this.#buckets;
   }
 
-  /** Earliest bound that `counts` answers exactly. */
-  get detailFromSec(): number {
-    return this.#detailFrom;
-  }
-
   #compact(now: number): void {
     const horizon = Math.floor((now - this.#retentionSec) / 60) * 60;
     if (horizon <= this.#detailFrom) return;

@@ -197,10 +197,6 @@ export class ChannelRegistry {
     return out;
   }
 
-  hasSubscribers(topic: string): boolean {
-    return this.#byTopic.has(topic);
-  }
-
   /** Sends an event to every connected channel subscribed to its topic; returns how many got it. */
   publish(event: NotificationEvent): number {
     const ids = this.#byTopic.get(event.topicName);

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Clock, TimerHandle } from '../../util/clock.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../util/clock.ts';
 import type { Logger } from '../../util/log.ts';
 import type { ChannelRecord, ChannelRegistry, ChannelSink } from './channel-registry.ts';
 import { CLOSE } from './channel-registry.ts';
@@ -126,10 +126,6 @@ export class SocketServer {
     return n;
   }
 
-  get connectionCount(): number {
-    return this.#connections.size;
-  }
-
   #close(conn: Connection, code: number, reason: string): void {
     if (!this.#connections.has(conn)) return;
     this.#forget(conn);
@@ -138,9 +134,8 @@ export class SocketServer {
     } catch {
       conn.ws.terminate();
     }
-    // A peer that never answers the close handshake is cut off.
-    const t = setTimeout(() => conn.ws.terminate(), 2000);
-    t.unref();
+    // A peer that never answers the close handshake is cut off (wall clock, unref'd).
+    systemClock.setTimeout(() => conn.ws.terminate(), 2000);
   }
 
   #forget(conn: Connection): void {

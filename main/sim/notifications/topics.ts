@@ -42,10 +42,6 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
 }
 
 export const campaignTopic = (id: string): string => `v2.outbound.campaigns.${id}`;
-export const campaignStatsTopic = (id: string): string => `v2.outbound.campaigns.${id}.stats`;
-export const presenceTopic = (userId: string): string => `v2.users.${userId}.presence`;
-export const routingStatusTopic = (userId: string): string => `v2.users.${userId}.routingStatus`;
-export const queueConversationsTopic = (queueId: string): string => `v2.routing.queues.${queueId}.conversations`;
 
 export const HEARTBEAT_TOPIC = 'channel.metadata';
 export const SOCKET_CLOSING_TOPIC = 'v2.system.socket_closing';

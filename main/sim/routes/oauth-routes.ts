@@ -7,7 +7,8 @@ import { oauthError } from '../errors.ts';
 import type { HandlerResult } from '../http-io.ts';
 import type { Router } from '../router.ts';
 
-function sameSecret(a: string, b: string): boolean {
+/** Constant-time string comparison for credentials. */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

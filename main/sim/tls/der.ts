@@ -21,7 +21,6 @@ export const nullValue = (): Der => Buffer.from([0x05, 0x00]);
 export const boolean = (v: boolean): Der => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 export const octetString = (b: Buffer): Der => tlv(0x04, b);
 export const utf8String = (s: string): Der => tlv(0x0c, Buffer.from(s, 'utf8'));
-export const ia5String = (s: string): Der => tlv(0x16, Buffer.from(s, 'ascii'));
 
 /** Constructed, context-specific `[n]` (EXPLICIT tagging). */
 export const explicit = (n: number, inner: Der): Der => tlv(0xa0 | n, inner);

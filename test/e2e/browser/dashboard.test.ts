@@ -1,42 +1,33 @@
 // The dashboard in real Chromium, served by the headless host over the stack from support/stack.ts
 // (the in-test core today; the real core and simulator with a one-line switch there): values,
 // overrides through the loop, conflicts in the event log, keyboard operation, drift charts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnlessTools, TOOLS } from '../../helpers/system-tools.ts';
 import type { CampaignView } from '../../../preload/contract.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
 import { answerDialog, card, coreState, eventually, openDashboard, showView, text } from './support/dashboard-page.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { startStack } from './support/stack.ts';
+import { useStackAndBrowser } from './support/suite.ts';
 
 const skip = skipUnlessTools(TOOLS.chromium);
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}%`);
 
 describe('dashboard', { skip, timeout: 120_000 }, () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStackAndBrowser(startStack);
 
-  const tunable = async (): Promise<CampaignView[]> => (await coreState(stack)).campaigns.filter((c) => c.recommended !== null && c.mode === 'auto' && c.campaignStatus === 'on');
+  const tunable = async (): Promise<CampaignView[]> => (await coreState(env.stack)).campaigns.filter((c) => c.recommended !== null && c.mode === 'auto' && c.campaignStatus === 'on');
 
   test("the overview shows each campaign's values as the platform and the loop report them", async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
-    const state = await coreState(stack);
+    const state = await coreState(env.stack);
     assert.ok(state.campaigns.length > 0);
     for (const c of state.campaigns) {
       const el = card(page, c.id);
       // The pacing value on the card is the one the platform holds (maxCallsPerAgentDecimal).
-      await eventually(`${c.name}: card shows the platform's pacing value`, async () => (await text(el.locator('[data-field="current"]'))) === fmt(await stack.platform.pacingValue(c.id)));
-      const now = (await coreState(stack)).campaigns.find((x) => x.id === c.id) as CampaignView;
+      await eventually(`${c.name}: card shows the platform's pacing value`, async () => (await text(el.locator('[data-field="current"]'))) === fmt(await env.stack.platform.pacingValue(c.id)));
+      const now = (await coreState(env.stack)).campaigns.find((x) => x.id === c.id) as CampaignView;
       assert.equal(await text(el.locator('h3')), c.name);
       assert.equal(await text(el.locator('[data-field="recommended"]')), fmt(now.recommended));
       assert.equal(await text(el.locator('[data-field="status"]')), `Status: ${now.campaignStatus}`);
@@ -54,23 +45,23 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
     }
     for (const w of state.warnings) assert.match(await text(page.locator('.warnings')), new RegExp(w.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     // The token left the address bar once the page had it.
-    assert.ok(!page.url().includes(stack.token), page.url());
+    assert.ok(!page.url().includes(env.stack.token), page.url());
     g.assertClean();
     await page.close();
   });
 
   test('an override set on a card is written to the platform through the loop, and released', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
     const c = (await tunable())[0] as CampaignView;
     const el = card(page, c.id);
-    const before = await stack.platform.pacingValue(c.id);
+    const before = await env.stack.platform.pacingValue(c.id);
     const value = before !== null && Math.abs(before - 1.75) < 0.01 ? 1.85 : 1.75;
 
     // Cancel sends nothing.
     await el.locator('button[data-action="pause"]').click();
     await answerDialog(page, 'cancel');
-    assert.equal((await coreState(stack)).campaigns.find((x) => x.id === c.id)?.mode, 'auto');
+    assert.equal((await coreState(env.stack)).campaigns.find((x) => x.id === c.id)?.mode, 'auto');
 
     await el.getByLabel('Pacing value', { exact: true }).fill(String(value));
     await el.getByLabel('Hold (minutes)', { exact: true }).fill('20');
@@ -80,7 +71,7 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
     const outcome = el.locator('[data-field="command-outcome"]');
     await eventually('the loop\'s outcome', async () => (await outcome.getAttribute('data-outcome')) === 'applied');
     assert.match(await text(outcome), new RegExp(`Applied .*→ ${value.toFixed(2)}`));
-    assert.equal(await stack.platform.pacingValue(c.id), value);
+    assert.equal(await env.stack.platform.pacingValue(c.id), value);
     await eventually('the card to show the override', async () => (await text(el.locator('[data-field="mode"]'))) === 'Mode: Override');
     assert.match(await text(el.locator('[data-field="hold"]')), new RegExp(`^${value.toFixed(2)} held until `));
     assert.equal(await text(el.locator('[data-field="current"]')), value.toFixed(2));
@@ -88,19 +79,19 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
     await el.locator('button[data-action="release"]').click();
     await answerDialog(page, 'confirm');
     await eventually('the release outcome', async () => (await outcome.getAttribute('data-outcome')) === 'done');
-    await eventually('mode back to auto', async () => (await coreState(stack)).campaigns.find((x) => x.id === c.id)?.mode === 'auto');
+    await eventually('mode back to auto', async () => (await coreState(env.stack)).campaigns.find((x) => x.id === c.id)?.mode === 'auto');
     await eventually('the card to show auto', async () => (await text(el.locator('[data-field="mode"]'))) === 'Mode: Auto');
     g.assertClean();
     await page.close();
   });
 
   test('a conflict injected on the platform appears in the event log and the counters', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
     const c = (await tunable()).at(-1) as CampaignView;
     const conflictsBefore = c.counters.conflicts;
-    await stack.platform.injectConflict(c.id);
-    await stack.platform.cycle();
+    await env.stack.platform.injectConflict(c.id);
+    await env.stack.platform.cycle();
     const events = await showView(page, 'events');
     const row = events.locator(`tr[data-kind="conflict"]`).filter({ hasText: c.name });
     await eventually('a conflict row for the campaign', async () => (await row.count()) > 0);
@@ -120,7 +111,7 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
   });
 
   test('keyboard only: tab through a card\'s override controls and trigger one', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
     const c = (await tunable())[0] as CampaignView;
     const el = card(page, c.id);
@@ -152,7 +143,7 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLButtonElement).value), 'confirm');
     await page.keyboard.press('Enter');
-    await eventually('dry run on', async () => (await coreState(stack)).campaigns.find((x) => x.id === c.id)?.mode === 'dry-run');
+    await eventually('dry run on', async () => (await coreState(env.stack)).campaigns.find((x) => x.id === c.id)?.mode === 'dry-run');
     await eventually('the toggle to say so', async () => (await el.locator('button[data-action="dry-run"]').getAttribute('aria-pressed')) === 'true');
     // Focus comes back to the control that opened the dialog once the command has finished (the
     // core may report the new mode before the command's reply reaches the page).
@@ -164,31 +155,31 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
     await page.locator('dialog.confirm[open]').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('dialog.confirm[open]').waitFor({ state: 'detached' });
-    assert.equal((await coreState(stack)).campaigns.find((x) => x.id === c.id)?.mode, 'dry-run');
+    assert.equal((await coreState(env.stack)).campaigns.find((x) => x.id === c.id)?.mode, 'dry-run');
     // Turn it back off for the other tests.
     await page.keyboard.press('Enter');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await eventually('dry run off', async () => (await coreState(stack)).campaigns.find((x) => x.id === c.id)?.mode === 'auto');
+    await eventually('dry run off', async () => (await coreState(env.stack)).campaigns.find((x) => x.id === c.id)?.mode === 'auto');
     g.assertClean();
     await page.close();
   });
 
   test('the drift charts hold each campaign\'s history and take live points', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
-    const state = await coreState(stack);
+    const state = await coreState(env.stack);
     const view = await showView(page, 'campaign');
     assert.equal(await view.locator('canvas').count(), state.campaigns.length);
     const c = state.campaigns[0] as CampaignView;
     const summary = view.locator(`.chart-panel[data-campaign-id="${c.id}"] [data-field="drift-summary"]`);
-    const history = await stack.core.dispatch('history:get', { campaignId: c.id, sinceMs: Date.now() - 86_400_000 });
+    const history = await env.stack.core.dispatch('history:get', { campaignId: c.id, sinceMs: Date.now() - 86_400_000 });
     assert.ok(history.ok);
     const n = (history.value as { points: unknown[] }).points.length;
     await eventually('the summary to count the history', async () => (await text(summary)).startsWith(`${n.toLocaleString('en-US')} cycles`));
-    await stack.platform.cycle();
+    await env.stack.platform.cycle();
     await eventually('a live point', async () => (await text(summary)).startsWith(`${(n + 1).toLocaleString('en-US')} cycles`));
-    assert.match(await text(summary), new RegExp(`applied ${fmt(await stack.platform.pacingValue(c.id)).replace('.', '\\.')}`));
+    assert.match(await text(summary), new RegExp(`applied ${fmt(await env.stack.platform.pacingValue(c.id)).replace('.', '\\.')}`));
     // The canvas really drew something: not a blank bitmap.
     const inked = await view.locator('canvas').first().evaluate((cv: HTMLCanvasElement) => {
       const d = cv.getContext('2d')?.getImageData(0, 0, cv.width, cv.height).data ?? new Uint8ClampedArray();
@@ -202,9 +193,9 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
   });
 
   test('proxy and relay health, and the doctor\'s per-hop results', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
-    const state = await coreState(stack);
+    const state = await coreState(env.stack);
     const proxy = await showView(page, 'proxy');
     assert.equal(await text(proxy.locator('[data-field="route"]')), state.proxy.route);
     assert.equal(await text(proxy.locator('[data-field="source"]')), state.proxy.source);
@@ -220,7 +211,7 @@ describe('dashboard', { skip, timeout: 120_000 }, () => {
     if (failed) assert.match(await text(proxy.locator('table.hops').last().locator('tr[data-ok="false"]').first()), /✕ Failed/);
 
     const relay = await showView(page, 'relay');
-    const r = (await coreState(stack)).relay;
+    const r = (await coreState(env.stack)).relay;
     assert.equal(await text(relay.locator('[data-field="sessions"]')), String(r.sessions));
     assert.equal(await text(relay.locator('[data-field="channels"]')), String(r.upstreamChannels));
     assert.equal(await text(relay.locator('[data-field="topics"]')), String(r.topics));

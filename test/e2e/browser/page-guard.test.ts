@@ -2,41 +2,32 @@
 // (support/browser.ts). These tests prove the guard catches each of them, and that the dashboard
 // itself, visiting every view, produces none: no inline script or style, no eval (zod runs
 // jitless), nothing remote.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnlessTools, TOOLS } from '../../helpers/system-tools.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
 import { eventually, openDashboard, showView } from './support/dashboard-page.ts';
-import { startFakeStack, type Stack } from './support/stack.ts';
+import { startFakeStack } from './support/stack.ts';
+import { useStackAndBrowser } from './support/suite.ts';
 
 const skip = skipUnlessTools(TOOLS.chromium);
 
 describe('page guard', { skip, timeout: 120_000 }, () => {
-  let stack: Stack;
-  let browser: Browser;
-  before(async () => {
-    stack = await startFakeStack();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useStackAndBrowser(startFakeStack);
 
   test('the dashboard, through every view and a doctor run, logs no error and violates no CSP rule', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     for (const v of ['campaign', 'proxy', 'relay', 'events', 'settings', 'overview'] as const) await showView(g.page, v);
     await showView(g.page, 'proxy');
     await g.page.getByRole('button', { name: 'Run doctor' }).click();
     await g.page.locator('[data-field="doctor-status"][data-outcome="failed"], [data-field="doctor-status"][data-outcome="ok"]').waitFor();
-    await stack.platform.cycle();
+    await env.stack.platform.cycle();
     assert.deepEqual(g.problems, []);
     g.assertClean();
     await g.page.close();
   });
 
   test('a console error fails the test', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     await g.page.evaluate(() => console.error('something broke'));
     await eventually('the console error', () => g.problems.length > 0);
     assert.throws(() => g.assertClean(), /\[console\] something broke/);
@@ -44,7 +35,7 @@ describe('page guard', { skip, timeout: 120_000 }, () => {
   });
 
   test('an uncaught exception fails the test', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     await g.page.evaluate(() => setTimeout(() => {
       throw new Error('kaboom');
     }));
@@ -54,7 +45,7 @@ describe('page guard', { skip, timeout: 120_000 }, () => {
   });
 
   test('CSP violations fail the test: inline script, inline style, eval, a remote script', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const ran = await g.page.evaluate(() => {
       const w = window as unknown as Record<string, unknown>;
       const s = document.createElement('script');

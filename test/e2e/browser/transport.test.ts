@@ -8,20 +8,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { skipUnlessTools, TOOLS } from '../../helpers/system-tools.ts';
 import { WS_BRIDGE_PROTOCOL } from '../../../preload/contract.ts';
-import { launchBrowser, openGuardedPage, type Browser } from './support/browser.ts';
+import { launchBrowser, openGuardedPage } from './support/browser.ts';
 import { eventually, openDashboard, text } from './support/dashboard-page.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { startStack } from './support/stack.ts';
+import { useStackAndBrowser } from './support/suite.ts';
 
 const skip = skipUnlessTools(TOOLS.chromium);
 const REFUSED_SOCKET = /WebSocket connection to .* failed/;
 
 describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
-  let stack: Stack;
-  let browser: Browser;
+  const env = useStackAndBrowser(startStack);
   let foreign: Server;
   before(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
     // Another local web page, on another port: a different origin.
     foreign = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -30,27 +28,25 @@ describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
     await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', r));
   });
   after(async () => {
-    await browser?.close();
-    await stack?.close();
     await new Promise((r) => foreign?.close(r));
   });
 
   test('the token comes in the fragment, leaves the address bar, and survives a reload of the tab', async () => {
-    const g = await openDashboard(browser, stack);
+    const g = await openDashboard(env.browser, env.stack);
     const { page } = g;
-    assert.equal(page.url(), `${stack.origin}/`);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('pacekeeper.bridgeToken')), stack.token);
-    const accepted = stack.host.stats().acceptedSessions;
+    assert.equal(page.url(), `${env.stack.origin}/`);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('pacekeeper.bridgeToken')), env.stack.token);
+    const accepted = env.stack.host.stats().acceptedSessions;
     await page.reload();
     await page.locator('[data-field="connection"][data-state="open"]').waitFor();
-    assert.equal(stack.host.stats().acceptedSessions, accepted + 1);
+    assert.equal(env.stack.host.stats().acceptedSessions, accepted + 1);
     g.assertClean();
     await page.close();
   });
 
   test('served with the strict CSP and companion headers', async () => {
-    const g = await openGuardedPage(browser.context);
-    const res = await g.page.goto(stack.url);
+    const g = await openGuardedPage(env.browser.context);
+    const res = await g.page.goto(env.stack.url);
     const h = res?.headers() ?? {};
     assert.match(h['content-security-policy'] ?? '', /default-src 'none'; script-src 'self'; style-src 'self'/);
     assert.match(h['content-security-policy'] ?? '', /frame-ancestors 'none'/);
@@ -66,7 +62,7 @@ describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
       const g = await openGuardedPage(b.context);
       const sockets: string[] = [];
       g.page.on('websocket', (ws) => sockets.push(ws.url()));
-      await g.page.goto(`${stack.origin}/`);
+      await g.page.goto(`${env.stack.origin}/`);
       const conn = g.page.locator('[data-field="connection"]');
       await eventually('the hint', async () => /open the link printed by `pacekeeper headless`/.test(await text(conn)));
       assert.equal(await conn.getAttribute('data-state'), 'closed');
@@ -78,23 +74,23 @@ describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
   });
 
   test('a wrong token is refused, and the page says so', async () => {
-    const g = await openGuardedPage(browser.context);
+    const g = await openGuardedPage(env.browser.context);
     g.allow(REFUSED_SOCKET);
-    const refusedBefore = stack.host.stats().refusedUpgrades.bad_token ?? 0;
-    await g.page.goto(`${stack.origin}/#token=${'W'.repeat(43)}`);
+    const refusedBefore = env.stack.host.stats().refusedUpgrades.bad_token ?? 0;
+    await g.page.goto(`${env.stack.origin}/#token=${'W'.repeat(43)}`);
     await eventually('the refusal hint', async () => /Cannot connect: the access token may be wrong/.test(await text(g.page.locator('[data-field="connection"]'))), 20_000);
-    assert.ok((stack.host.stats().refusedUpgrades.bad_token ?? 0) >= refusedBefore + 3);
+    assert.ok((env.stack.host.stats().refusedUpgrades.bad_token ?? 0) >= refusedBefore + 3);
     assert.ok(g.problems.some((p) => REFUSED_SOCKET.test(p.text)), 'the browser saw the refusal');
     g.assertClean();
     await g.page.close();
   });
 
   test('a page from another origin cannot open the bridge, even with the right token', async () => {
-    const g = await openGuardedPage(browser.context);
+    const g = await openGuardedPage(env.browser.context);
     g.allow(REFUSED_SOCKET);
     const foreignOrigin = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
     await g.page.goto(`${foreignOrigin}/`);
-    const before = stack.host.stats();
+    const before = env.stack.host.stats();
     const outcome = await g.page.evaluate(
       ({ url, protocols }) =>
         new Promise<string>((resolve) => {
@@ -102,10 +98,10 @@ describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
           ws.onopen = () => resolve('open');
           ws.onclose = (e) => resolve(`closed ${e.code}`);
         }),
-      { url: `ws://127.0.0.1:${stack.port}/bridge`, protocols: [WS_BRIDGE_PROTOCOL, stack.token] },
+      { url: `ws://127.0.0.1:${env.stack.port}/bridge`, protocols: [WS_BRIDGE_PROTOCOL, env.stack.token] },
     );
     assert.equal(outcome, 'closed 1006');
-    const after = stack.host.stats();
+    const after = env.stack.host.stats();
     assert.equal((after.refusedUpgrades.bad_origin ?? 0) - (before.refusedUpgrades.bad_origin ?? 0), 1);
     assert.equal(after.acceptedSessions, before.acceptedSessions);
     g.assertClean();
@@ -113,11 +109,11 @@ describe('bridge transport in the browser', { skip, timeout: 120_000 }, () => {
   });
 
   test('the dashboard also works when opened as localhost (its own origin under that name)', async () => {
-    const g = await openGuardedPage(browser.context);
-    await g.page.goto(stack.url.replace('127.0.0.1', 'localhost'));
+    const g = await openGuardedPage(env.browser.context);
+    await g.page.goto(env.stack.url.replace('127.0.0.1', 'localhost'));
     await g.page.locator('[data-field="connection"][data-state="open"]').waitFor();
     await g.page.locator('.campaign-card').first().waitFor();
-    assert.equal(new URL(g.page.url()).host, `localhost:${stack.port}`);
+    assert.equal(new URL(g.page.url()).host, `localhost:${env.stack.port}`);
     g.assertClean();
     await g.page.close();
   });

@@ -97,16 +97,25 @@ export async function outcome<T>(fn: () => Promise<T>): Promise<{ value?: T; err
   }
 }
 
+/** Polls `cond` every 10 ms until it holds; fails after `timeoutMs`. */
+export async function until(cond: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /**
- * squid's CONNECT-200 count once its access log has stopped growing for 400 ms (bounded at 5 s):
- * squid logs a tunnel when it closes, so lines arrive a little after the client closed it.
+ * squid's CONNECT-200 count once its access log has stopped growing for `quietMs` (bounded at
+ * `maxMs`): squid logs a tunnel when it closes, so lines arrive a little after the client closed it.
  */
-export async function settledSquidConnects(rig: ProxyRig): Promise<number> {
+export async function settledSquidConnects(rig: ProxyRig, quietMs = 400, maxMs = 5_000): Promise<number> {
   const count = () => rig.squidConnects().filter((c) => c.status === 200).length;
-  const end = Date.now() + 5_000;
+  const end = Date.now() + maxMs;
   let last = count();
   let stableSince = Date.now();
-  while (Date.now() < end && Date.now() - stableSince < 400) {
+  while (Date.now() < end && Date.now() - stableSince < quietMs) {
     await new Promise((r) => setTimeout(r, 50));
     const now = count();
     if (now !== last) {

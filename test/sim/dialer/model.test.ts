@@ -15,6 +15,17 @@ function run(config: DialerConfig, untilSec: number): { model: DialerModel; call
 
 const liveOrNot = (c: CallRecord) => (c.outcome === 'live-connected' || c.outcome === 'live-abandoned' ? 'live' : c.outcome);
 
+/** Calls of `a` paired with the call of `b` for the same lead, where `b` dialed that lead too. */
+function sameLeads(a: readonly CallRecord[], b: readonly CallRecord[]): Array<[CallRecord, CallRecord]> {
+  const byIndex = new Map(b.map((c) => [c.callIndex, c]));
+  const pairs: Array<[CallRecord, CallRecord]> = [];
+  for (const c of a) {
+    const other = byIndex.get(c.callIndex);
+    if (other) pairs.push([c, other]);
+  }
+  return pairs;
+}
+
 test('same seed gives identical runs; a different seed gives a different run', () => {
   const a = run(scenario('steady', { seed: 7, pacing: { initial: 3.5 } }), 3600);
   const b = run(scenario('steady', { seed: 7, pacing: { initial: 3.5 } }), 3600);
@@ -44,13 +55,10 @@ test('advancing in many small irregular steps gives exactly the result of one bi
 test('common random numbers: runs at different ratios face the same leads', () => {
   const low = run(scenario('steady', { seed: 5, pacing: { initial: 1 } }), 7200);
   const high = run(scenario('steady', { seed: 5, pacing: { initial: 4 } }), 7200);
-  const byIndex = new Map(low.calls.map((c) => [c.callIndex, c]));
-  let common = 0;
+  const pairs = sameLeads(high.calls, low.calls);
+  const common = pairs.length;
   let bothConnected = 0;
-  for (const h of high.calls) {
-    const l = byIndex.get(h.callIndex);
-    if (!l) continue;
-    common++;
+  for (const [h, l] of pairs) {
     assert.equal(liveOrNot(h), liveOrNot(l), `lead ${h.callIndex} outcome`);
     if (h.tAnswer !== undefined) assert.ok(Math.abs(h.tAnswer - h.tDial - (l.tAnswer! - l.tDial)) < 1e-9, `lead ${h.callIndex} ring time`);
     else assert.ok(Math.abs(h.tEnd - h.tDial - (l.tEnd - l.tDial)) < 1e-9, `lead ${h.callIndex} time to outcome`);
@@ -66,13 +74,10 @@ test('common random numbers: runs at different ratios face the same leads', () =
 
   // Control: another seed dials a different list.
   const other = run(scenario('steady', { seed: 6, pacing: { initial: 1 } }), 7200);
-  const otherBy = new Map(other.calls.map((c) => [c.callIndex, c]));
+  const otherPairs = sameLeads(low.calls, other.calls);
+  const n = otherPairs.length;
   let same = 0;
-  let n = 0;
-  for (const l of low.calls) {
-    const o = otherBy.get(l.callIndex);
-    if (!o) continue;
-    n++;
+  for (const [l, o] of otherPairs) {
     if (liveOrNot(o) === liveOrNot(l) && Math.abs(o.tEnd - o.tDial - (l.tEnd - l.tDial)) < 1e-9) same++;
   }
   assert.ok(same / n < 0.5, `a different seed repeated ${same}/${n} leads`);
