@@ -8,6 +8,7 @@ import { createNetLayer, type Env, type NetLayer, type SecretSource, type System
 import { createRelay, type Relay } from '../relay/index.ts';
 import { genesysUpstream } from '../relay/genesys-upstream.ts';
 import type { Encryptor } from '../secrets/encryptor.ts';
+import { SECRETS_FILE_NAME } from '../secrets/encrypted-file-backend.ts';
 import { openSecretStore } from '../secrets/open-secret-store.ts';
 import { ensureRelayToken } from '../secrets/relay-token.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -104,7 +105,7 @@ export async function createCore(o: CoreOptions): Promise<Core> {
     o.secrets ??
     (await openSecretStore({
       store: settings.get().secrets.store,
-      ...(o.encryptor ? { encryptedFile: { path: join(o.dataDir, 'secrets.enc.json'), encryptor: o.encryptor } } : {}),
+      ...(o.encryptor ? { encryptedFile: { path: join(o.dataDir, SECRETS_FILE_NAME), encryptor: o.encryptor } } : {}),
       logger: o.logger,
     }));
   for (const [name, value] of Object.entries(settings.takeMovedSecrets())) {
