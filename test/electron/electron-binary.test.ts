@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findElectronBinary, platformExecutable } from '../e2e/electron/electron-binary.ts';
+import { findElectronBinary, platformExecutable } from '../../scripts/electron-binary.ts';
 
 async function project(t: { after(fn: () => Promise<void>): void }, opts: { pathTxt?: string; binary?: string; noPackage?: boolean } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'pk-electron-'));
@@ -86,4 +86,36 @@ test('on this checkout the answer is consistent with node_modules/electron', asy
   const downloaded = existsSync(join('node_modules', 'electron', 'path.txt')) || !!process.env.ELECTRON_OVERRIDE_DIST_PATH;
   if (!downloaded) assert.equal(r.ok, false);
   if (r.ok) assert.ok(existsSync(r.path));
+});
+
+/** Runs `scripts/start.ts` (what `npm start` runs after the build) with an Electron override. */
+async function runStart(override: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'scripts/start.ts', '--flag'], { env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: override }, timeout: 20_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('npm start without a binary explains why and points at the headless host', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pk-start-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const r = await runStart(dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot start the desktop app: ELECTRON_OVERRIDE_DIST_PATH=.* holds no Electron executable/);
+  assert.match(r.stderr, /npm run headless/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('npm start runs the found binary on the project, forwarding arguments and the exit code', { skip: process.platform === 'win32' }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pk-start-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const bin = join(dir, platformExecutable(process.platform));
+  await mkdir(join(bin, '..'), { recursive: true });
+  await writeFile(bin, '#!/bin/sh\necho "args: $*"\nexit 3\n');
+  await chmod(bin, 0o755);
+  const r = await runStart(dir);
+  assert.equal(r.stdout.trim(), 'args: . --flag');
+  assert.equal(r.code, 3);
 });

@@ -2,7 +2,7 @@
 // the nodeCliInspect fuse the release turns off), under xvfb-run via `npm run test:electron`.
 // Tray, menus and notifications are native, so they are read and driven through the test hook
 // (globalThis.__pacekeeperTest, installed only with PACEKEEPER_TEST=1). Skips where no Electron
-// binary exists, with the reason from electron-binary.ts.
+// binary exists, with the reason from scripts/electron-binary.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import type { CoreState, PacekeeperBridge, Result } from '../../../preload/contract.ts';
-import { findElectronBinary } from './electron-binary.ts';
+import { findElectronBinary } from '../../../scripts/electron-binary.ts';
 
 declare global {
   interface Window {

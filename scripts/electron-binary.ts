@@ -1,6 +1,7 @@
 // Finds the Electron executable the way node_modules/electron/index.js does, minus its download:
 // requiring 'electron' from Node fetches the binary when it is missing (Electron >= 42 has no
-// postinstall), which fails on our build machines. The e2e tests skip with the reason given here.
+// postinstall), which fails on our build machines. The e2e tests skip with the reason given here,
+// and `npm start` (scripts/start.ts) prints it with the headless alternative.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,7 +35,7 @@ export function findElectronBinary(o: FindElectronOptions): ElectronBinary {
   if (!relative) {
     return {
       ok: false,
-      reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing); set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron 45 to run these tests',
+      reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing); set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron 45',
     };
   }
   const candidate = join(pkg, 'dist', relative);
