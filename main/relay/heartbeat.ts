@@ -1,9 +1,10 @@
-// Liveness and idleness for every downstream socket, with a few relay-wide timers rather than one
-// per client (notes/wsrelay.md §7.3: timer cost is O(N) per interval either way, but per-client
-// timers cost memory and wake-ups). Every `pingIntervalMs` all clients are pinged; `pongTimeoutMs`
-// later those that did not answer are dropped. Idle and expired sessions go in the same sweep.
-// A ping is a syscall: 10k of them in one go would stall the loop for ~100 ms, so sweeps run in
-// slices of SLICE connections with setImmediate between them.
+// Liveness and idleness for every downstream socket, with one relay-wide timer rather than one
+// per client (notes/wsrelay.md §7.3: per-client timers cost memory and wake-ups). Pings are
+// spread over the interval: each tick pings the next share of a snapshot taken at the start of
+// the round, so every client is pinged once per `pingIntervalMs` and no tick sends more than
+// about 1/ROUND_TICKS of them. A single 10k-ping sweep held the loop for ~150 ms and its 10k
+// pongs came back at once, delaying every event in flight. Each tick's batch is checked
+// `pongTimeoutMs` after its pings; idle and expired sessions go in the same walk.
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import { CLOSE } from './close-codes.ts';
 import { CompatSocket, type CompatRegistry } from './compat-channels.ts';
@@ -23,6 +24,9 @@ export interface HeartbeatOptions {
   compatHeartbeatMs: number;
 }
 
+/** Ticks per ping round (one every 250 ms at the default 25 s interval). */
+export const ROUND_TICKS = 100;
+
 const SLICE = 500;
 
 /** Runs `fn` over a snapshot of `items`, SLICE at a time, yielding between slices. */
@@ -34,12 +38,20 @@ async function sliced<T>(items: Iterable<T>, fn: (item: T) => void): Promise<voi
   }
 }
 
+interface PongCheck {
+  dueAt: number;
+  pinged: Connection[];
+}
+
 export class Heartbeat {
   readonly #o: HeartbeatOptions;
-  #ping: TimerHandle | undefined;
-  #check: TimerHandle | undefined;
+  #timer: TimerHandle | undefined;
   #compat: TimerHandle | undefined;
   #running = false;
+  /** This round's snapshot, the tick within the round, and the batches awaiting their pong check. */
+  #round: Connection[] = [];
+  #tickNo = 0;
+  #checks: PongCheck[] = [];
 
   constructor(opts: HeartbeatOptions) {
     this.#o = opts;
@@ -47,24 +59,26 @@ export class Heartbeat {
 
   start(): void {
     this.#running = true;
-    this.#armPing();
+    this.#tickNo = 0;
+    this.#armTick();
     this.#armCompat();
   }
 
   stop(): void {
     this.#running = false;
-    this.#ping?.cancel();
-    this.#check?.cancel();
+    this.#timer?.cancel();
     this.#compat?.cancel();
+    this.#round = [];
+    this.#checks = [];
   }
 
-  #armPing(): void {
+  #armTick(): void {
     if (this.#o.pingIntervalMs <= 0) return;
-    this.#ping = this.#o.clock.setTimeout(() => {
+    this.#timer = this.#o.clock.setTimeout(() => {
       if (!this.#running) return;
-      this.sweep();
-      this.#armPing();
-    }, this.#o.pingIntervalMs);
+      this.#tick();
+      this.#armTick();
+    }, this.#o.pingIntervalMs / ROUND_TICKS);
   }
 
   #armCompat(): void {
@@ -80,28 +94,42 @@ export class Heartbeat {
     }, this.#o.compatHeartbeatMs);
   }
 
-  /** One round: close idle sessions, expire compat channels, ping the rest, check pongs later. */
-  sweep(): void {
+  /**
+   * One tick: drop the clients of a batch whose pong is overdue, then close idle sessions and ping
+   * the next share of the round. A round starts with compat-channel expiry and a fresh snapshot.
+   */
+  #tick(): void {
     const now = this.#o.clock.now();
-    this.#o.compat.sweep();
-    void sliced(this.#o.connections(), (c) => {
-      if (!c.open || !this.#running) return;
-      if (c instanceof CompatSocket) c.refreshIdle(now);
-      if (c.emptySince !== undefined && now - c.emptySince >= this.#o.idleTimeoutMs) {
-        this.#o.stats.closes.idle++;
-        c.close(CLOSE.idle);
-        return;
-      }
-      c.sendPing();
-    });
-    this.#check?.cancel();
-    this.#check = this.#o.clock.setTimeout(() => {
-      for (const c of this.#o.connections()) {
+    while (this.#checks.length > 0 && this.#checks[0]!.dueAt <= now) {
+      for (const c of this.#checks.shift()!.pinged) {
         if (c.open && c.awaitingPong) {
           this.#o.stats.closes.noPong++;
           c.terminate();
         }
       }
-    }, this.#o.pongTimeoutMs);
+    }
+    if (this.#tickNo === 0) {
+      this.#o.compat.sweep();
+      this.#round = [...this.#o.connections()];
+    }
+    const n = this.#round.length;
+    const from = Math.floor((this.#tickNo * n) / ROUND_TICKS);
+    const to = Math.floor(((this.#tickNo + 1) * n) / ROUND_TICKS);
+    this.#tickNo = (this.#tickNo + 1) % ROUND_TICKS;
+    const pinged: Connection[] = [];
+    for (let i = from; i < to; i++) {
+      const c = this.#round[i]!;
+      if (!c.open) continue;
+      if (c instanceof CompatSocket) c.refreshIdle(now);
+      if (c.emptySince !== undefined && now - c.emptySince >= this.#o.idleTimeoutMs) {
+        this.#o.stats.closes.idle++;
+        c.close(CLOSE.idle);
+        continue;
+      }
+      c.sendPing();
+      pinged.push(c);
+    }
+    if (this.#tickNo === 0) this.#round = [];
+    if (pinged.length > 0) this.#checks.push({ dueAt: now + this.#o.pongTimeoutMs, pinged });
   }
 }
