@@ -192,13 +192,20 @@ export function createRelay(options: RelayOptions): Relay {
       });
       // 2–3. Every session gets its close code. Queues are flushed first while 60% of the budget
       // remains; after that they are dropped, so a backlog cannot cost anyone their close frame.
-      // Yielding now and then lets the close handshakes already under way progress.
+      // Close frames go out in one pass, before any answer is read: each yield would first process
+      // every close handshake already under way (~80 µs each), and 10k sessions then waited ~1 s
+      // for their frame instead of ~0.4 s. Only a pass longer than the whole budget yields.
       const spec = drainClose(reason, opts.detail);
       let flush = true;
+      let since = performance.now();
       for (let i = 0; i < list.length; i++) {
         if (i % 100 === 0) {
-          flush &&= performance.now() - t0 < deadlineMs * 0.6;
-          if (i % 1000 === 0 && i > 0) await new Promise<void>((r) => setImmediate(r));
+          const now = performance.now();
+          flush &&= now - t0 < deadlineMs * 0.6;
+          if (now - since > deadlineMs) {
+            await new Promise<void>((r) => setImmediate(r));
+            since = performance.now();
+          }
         }
         list[i]!.drain(spec, flush);
       }
