@@ -5,7 +5,7 @@ import { Agent, request } from 'node:http';
 import { LogHistogram } from '../../main/relay/histogram.ts';
 import { serve } from './ipc.ts';
 import { MiniWs } from './mini-ws.ts';
-import { monoMs, sessionTopics, topicName, widthClass, type WidthClass } from './workload.ts';
+import { monoMs, nearThousand, sessionTopics, topicName, widthClass, type WidthClass } from './workload.ts';
 
 interface Session {
   idx: number;
@@ -16,7 +16,7 @@ interface Session {
 const CLASSES: Array<WidthClass | 'all'> = ['all', 'narrow', 'mid', 'wide', 'huge'];
 let hist = new Map(CLASSES.map((c) => [c, new LogHistogram()]));
 let received = 0;
-/** Per event (wide topics and the probe): the latest receipt in this process. */
+/** Per event on 900–1,100-wide topics (the probe among them): the latest receipt in this process. */
 let lastByEvent = new Map<number, number>();
 let closes: Record<string, number> = {};
 let lastCloseAt = 0;
@@ -61,7 +61,7 @@ function onText(payload: Buffer, waiting: { resolve?: () => void }): void {
   hist.get('all')!.record(lat);
   const cls = widthClass(widths[t] ?? 0);
   hist.get(cls)!.record(lat);
-  if (cls === 'wide' || t === probe) {
+  if (t === probe || nearThousand(widths[t] ?? 0)) {
     const prev = lastByEvent.get(e);
     if (prev === undefined || lat > prev) lastByEvent.set(e, lat);
   }

@@ -61,7 +61,7 @@ export function buildRows(results: Partial<Record<'relay' | 'nginx' | 'direct' |
     const ttl = (p: RatePhase | undefined) => (p ? `e2e ${ms(p.timeToLast.p99)}` : 'n/a');
     const w = ratio(rp.relayInternal.wideDoneP99, 20);
     rows.push({
-      measure: `Relay-added p99 to the last subscriber, 800–1,600-wide topics (${rp.relayInternal.wideDoneCount} events), ${rate} ev/s (e2e = scheduled send → last receipt)`,
+      measure: `Relay-added p99 to the last subscriber, 1,000-wide topics (900–1,100; ${rp.relayInternal.wideDoneCount} events), ${rate} ev/s (e2e = scheduled send → last receipt)`,
       goal: '≤ 20 ms',
       relay: `${ms(rp.relayInternal.wideDoneP99)} (${ttl(rp)})`, nginx: ttl(np), direct: ttl(dp), ratio: w.text, ok: w.ok,
     });

@@ -36,7 +36,7 @@ export interface RatePhase {
   /** All load generators together (they share CPU 1 with the emitter): near 100% means generator-bound. */
   generatorCpuPct: number;
   latency: Record<string, HistogramSummary>;
-  /** Per event on 800–1,600-wide topics: scheduled time → last subscriber, ms. */
+  /** Per event on 900–1,100-wide topics: scheduled time → last subscriber, ms. */
   timeToLast: HistogramSummary;
   emitterLagMaxMs: number;
   relayInternal?: {
@@ -232,7 +232,7 @@ export async function runScenario(o: ScenarioOptions, cleanup: Array<() => Promi
       };
     }
     result.phases.push(phase);
-    o.log(`  ${o.target} ${ph.rate}/s${ph.paused ? ' (5% paused)' : ''}: ${Math.round(phase.deliveriesPerSec)} deliveries/s, p50 ${latency.all?.p50.toFixed(1)} ms, p99 ${latency.all?.p99.toFixed(1)} ms, server CPU ${phase.sutCpuPct.toFixed(0)}%, generators ${generatorCpuPct.toFixed(0)}%${phase.relayInternal ? `; relay-internal: delivery p99 ${phase.relayInternal.p99.toFixed(1)} ms, last subscriber p99 ${phase.relayInternal.narrowDoneP99.toFixed(1)} ms (≤100 wide) / ${phase.relayInternal.wideDoneP99.toFixed(1)} ms (800–1,600), loop delay max ${phase.relayInternal.loopDelayMaxMs.toFixed(0)} ms` : ''}`);
+    o.log(`  ${o.target} ${ph.rate}/s${ph.paused ? ' (5% paused)' : ''}: ${Math.round(phase.deliveriesPerSec)} deliveries/s, p50 ${latency.all?.p50.toFixed(1)} ms, p99 ${latency.all?.p99.toFixed(1)} ms, server CPU ${phase.sutCpuPct.toFixed(0)}%, generators ${generatorCpuPct.toFixed(0)}%${phase.relayInternal ? `; relay-internal: delivery p99 ${phase.relayInternal.p99.toFixed(1)} ms, last subscriber p99 ${phase.relayInternal.narrowDoneP99.toFixed(1)} ms (≤100 wide) / ${phase.relayInternal.wideDoneP99.toFixed(1)} ms (900–1,100), loop delay max ${phase.relayInternal.loopDelayMaxMs.toFixed(0)} ms` : ''}`);
     if (ph.paused) await Promise.all(gens.map((g) => g.call({ cmd: 'resume' })));
   }
 

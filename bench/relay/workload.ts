@@ -71,6 +71,11 @@ export function widthClass(width: number): WidthClass {
   return 'huge';
 }
 
+/** The wide fan-out goal's band: ±10% around 1,000 subscribers (main/relay/fanout.ts measures the same). */
+export function nearThousand(width: number): boolean {
+  return width >= 900 && width <= 1100;
+}
+
 /** Monotonic milliseconds, comparable across processes on one host (CLOCK_MONOTONIC). */
 export function monoMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;

@@ -28,7 +28,7 @@ export interface RelayMetrics {
   fanout: {
     longestSliceMs: number;
     pendingJobs: number;
-    /** Per event, arrival → last subscriber written, p50/p99 ms: fan-out ≤ 100, and 800–1,600. */
+    /** Per event, arrival → last subscriber written, p50/p99 ms: fan-out ≤ 100, and 900–1,100. */
     completionNarrowMs: { p50: number; p99: number; count: number };
     completionWideMs: { p50: number; p99: number; count: number };
   };
