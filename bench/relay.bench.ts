@@ -14,13 +14,9 @@ import { loadavg } from 'node:os';
 import { buildRows, renderDetails, renderTable } from './relay/report.ts';
 import { placement } from './relay/ipc.ts';
 import { runScenario, type ScenarioResult, type Target } from './relay/scenario.ts';
+import { flag } from './flags.ts';
 
 const HARD_LIMIT_MS = 20 * 60_000;
-
-function flag(flags: string[], name: string): string | undefined {
-  const hit = flags.find((f) => f === `--${name}` || f.startsWith(`--${name}=`));
-  return hit?.includes('=') ? hit.slice(hit.indexOf('=') + 1) : hit ? '' : undefined;
-}
 
 /** Sets this session's autogroup nice; returns how to put it back. No-op where unsupported. */
 function setAutogroupNice(nice: number): () => void {

@@ -12,18 +12,13 @@ import { campaignDriftPoint } from '../main/telemetry/points.ts';
 import { InfluxWriter } from '../main/telemetry/writer.ts';
 import { findExecutable } from '../test/helpers/system-tools.ts';
 import { VictoriaMetricsRig } from '../test/helpers/tsdb-rig.ts';
+import { countFlag } from './flags.ts';
 
 const GOAL = 50;
 const ROUNDS = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const BASE_NS = 1_000_000_000_000_000n;
-
-function flag(flags: string[], name: string, def: number): number {
-  const f = flags.find((x) => x.startsWith(`--${name}=`));
-  const n = f ? Number(f.split('=')[1]) : def;
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : def;
-}
 
 /**
  * A real campaign_drift point from the production builder: 50 campaigns, version = i, timestamps
@@ -87,8 +82,8 @@ export async function run(flags: string[]): Promise<boolean> {
     console.log('skipped: needs victoria-metrics; install with: sudo apt-get install victoria-metrics');
     return true;
   }
-  const n = flag(flags, 'points', 50_000);
-  const nSeed = flag(flags, 'seed-points', 2_000);
+  const n = countFlag(flags, 'points', 50_000);
+  const nSeed = countFlag(flags, 'seed-points', 2_000);
   const gzip = flags.includes('--gzip');
   const vm = await VictoriaMetricsRig.start();
   const net = await createNetLayer({ config: { proxy: { mode: 'direct' } }, secrets: { get: async () => undefined } });

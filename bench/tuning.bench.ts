@@ -14,15 +14,10 @@ import { DEFAULT_EVAL_CONFIG } from '../main/tuning/eval/evaluate-run.ts';
 import type { EvalJob } from '../main/tuning/eval/job.ts';
 import { aggregate, goals, goalsChecklist, markdownTable } from '../main/tuning/eval/report.ts';
 import { runEvalJobs } from '../main/tuning/eval/worker-pool.ts';
+import { flag } from './flags.ts';
 
 export const EVAL_SEED_BASE = 1;
 export const TUNING_SEED_BASE = 9001;
-
-function flag(flags: string[], name: string): string | undefined {
-  const hit = flags.find((f) => f === `--${name}` || f.startsWith(`--${name}=`));
-  if (!hit) return undefined;
-  return hit.includes('=') ? hit.slice(hit.indexOf('=') + 1) : '';
-}
 
 export async function run(flags: string[]): Promise<boolean> {
   const seedsN = Number(flag(flags, 'seeds') ?? 20);

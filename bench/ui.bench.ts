@@ -18,15 +18,10 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { findExecutable, TOOLS } from '../test/helpers/system-tools.ts';
+import { flag } from './flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GOAL_P95_MS = 16;
-
-function flag(flags: string[], name: string): string | undefined {
-  const hit = flags.find((f) => f === `--${name}` || f.startsWith(`--${name}=`));
-  if (!hit) return undefined;
-  return hit.includes('=') ? hit.slice(hit.indexOf('=') + 1) : '';
-}
 
 // The page-side harness, bundled from the renderer's own chart modules.
 const HARNESS = `
