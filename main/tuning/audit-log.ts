@@ -115,9 +115,11 @@ export class AuditLog {
   }
 
   append(record: AuditRecord): void {
-    if (record.kind === 'mode') this.#modes.set(record.campaignId, record);
     const line = JSON.stringify(record) + '\n';
+    // The snapshot is the state before this record, which follows it: a mode record that causes
+    // the rotation is not written twice.
     if (this.#size > 0 && this.#size + Buffer.byteLength(line) > this.#maxBytes) this.#rotate();
+    if (record.kind === 'mode') this.#modes.set(record.campaignId, record);
     this.#write(line);
   }
 

@@ -53,6 +53,25 @@ describe('audit log', () => {
     assert.equal(auditFiles(dir, 3).at(-1), join(dir, 'tuning-audit.jsonl'), 'oldest first, current last');
   });
 
+  test('a mode record that triggers rotation follows the snapshot of the state before it, once', () => {
+    const dir = tmp();
+    const a = new AuditLog({ dir, maxBytes: 1_000, maxFiles: 2 });
+    a.append(mode('dry-run', {}, 'c1'));
+    while (readdirSync(dir).length === 1) a.append(decision(1));
+    // The last decision rotated; fill the new file up to the cap, then let a mode change rotate it.
+    const current = join(dir, 'tuning-audit.jsonl');
+    const bytes = (r: unknown) => Buffer.byteLength(JSON.stringify(r) + '\n');
+    const pause = mode('paused', { reason: `operator pause: ${'list reload and DNC scrub; '.repeat(12)}` }, 'c1');
+    assert.ok(bytes(pause) >= bytes(decision(2)), 'precondition: the mode line is the longer one');
+    while (readFileSync(current).length + bytes(decision(2)) <= 1_000) a.append(decision(2));
+    a.append(pause);
+    const records = readAuditFile(current);
+    const modes = records.filter((r) => r.kind === 'mode');
+    assert.deepEqual(modes.map((r) => [r.kind === 'mode' && r.to, r.kind === 'mode' && Boolean(r.snapshot)]), [['dry-run', true], ['paused', false]]);
+    assert.equal(records.length, 2, 'the new file holds the snapshot and the record, nothing twice');
+    assert.equal(new AuditLog({ dir, maxFiles: 2 }).recoverModes().get('c1')!.mode, 'paused');
+  });
+
   test('a torn last line is skipped, not fatal', () => {
     const dir = tmp();
     const a = new AuditLog({ dir });
