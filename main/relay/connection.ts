@@ -36,8 +36,12 @@ const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
+let created = 0;
+
 export abstract class Connection {
   readonly id: string;
+  /** Creation order in this process; the heartbeat spreads its pings by it. */
+  readonly serial = created++;
   readonly ws: WebSocket;
   /** The TCP socket under ws; undefined if a future ws hides it (then ws.send is used). */
   readonly #socket: Socket | undefined;

@@ -10,7 +10,7 @@ import { Heartbeat, ROUND_TICKS } from '../../main/relay/heartbeat.ts';
 import { ManualClock } from '../../main/util/clock.ts';
 
 interface Peer {
-  id: number;
+  serial: number;
   open: boolean;
   awaitingPong: boolean;
   emptySince: number | undefined;
@@ -22,9 +22,9 @@ interface Peer {
   terminate(): void;
 }
 
-function peer(clock: ManualClock, id: number, opts: { deaf?: boolean; idleSince?: number } = {}): Peer {
+function peer(clock: ManualClock, serial: number, opts: { deaf?: boolean; idleSince?: number } = {}): Peer {
   const p: Peer = {
-    id, open: true, awaitingPong: false, emptySince: opts.idleSince, deaf: opts.deaf ?? false, pings: [],
+    serial, open: true, awaitingPong: false, emptySince: opts.idleSince, deaf: opts.deaf ?? false, pings: [],
     sendPing() {
       p.pings.push(clock.now());
       p.awaitingPong = true;
@@ -73,7 +73,7 @@ test('pings are spread over the interval: each tick pings about 1/ROUND_TICKS of
   assert.equal(Math.max(...perTick), 10_000 / ROUND_TICKS, 'no burst');
   assert.equal(Math.min(...perTick), 10_000 / ROUND_TICKS);
   for (const p of peers) {
-    assert.equal(p.pings.length, 2, `client ${p.id} pinged once per round`);
+    assert.equal(p.pings.length, 2, `client ${p.serial} pinged once per round`);
     assert.equal(p.pings[1]! - p.pings[0]!, 25_000, 'a steady period per client');
   }
   assert.equal(compatSweeps(), 2, 'compat channels expire once per round');
@@ -87,7 +87,7 @@ test('an unanswered ping drops its client pongTimeoutMs later, not before; live 
   const live = peer(clock, 1);
   peers.add(deaf).add(live);
   hb.start();
-  // With two clients, the deaf one is pinged at the tick where its share of the round comes up.
+  // The deaf client is pinged at the tick of its slot.
   while (deaf.pings.length === 0) await clock.advance(25_000 / ROUND_TICKS);
   const pingedAt = deaf.pings[0]!;
   await clock.advanceTo(pingedAt + 10_000 - 1);
@@ -101,7 +101,7 @@ test('an unanswered ping drops its client pongTimeoutMs later, not before; live 
   hb.stop();
 });
 
-test('sessions without subscriptions for idleTimeoutMs are closed with 4010; clients that join mid-round are pinged next round', async () => {
+test('sessions without subscriptions for idleTimeoutMs are closed with 4010; a client that joins mid-round is pinged within a round; closed ones are let go', async () => {
   const peers = new Set<Peer>();
   const { clock, stats, hb } = setup(peers);
   const idle = peer(clock, 0, { idleSince: clock.now() - 900_000 });
@@ -115,7 +115,12 @@ test('sessions without subscriptions for idleTimeoutMs are closed with 4010; cli
   const late = peer(clock, 2);
   peers.add(late);
   await clock.advance(25_000);
-  assert.equal(late.pings.length, 1, 'pinged in the round after it joined');
+  assert.equal(late.pings.length, 1, 'pinged within a round of joining');
+  // A client that left is not pinged again.
+  peers.delete(late);
+  late.open = false;
+  await clock.advance(50_000);
+  assert.equal(late.pings.length, 1);
   hb.stop();
   const before = busy.pings.length;
   await clock.advance(100_000);
