@@ -7,7 +7,7 @@
 // batch is checked `pongTimeoutMs` after its pings; idle sessions are closed in the same walk.
 // Walking the live set each tick (~0.1 ms at 10k) keeps no closed session alive, as a
 // per-round snapshot would for up to a whole round.
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import { every, type Clock, type TimerHandle } from '../util/clock.ts';
 import { CLOSE } from './close-codes.ts';
 import { CompatSocket, type CompatRegistry } from './compat-channels.ts';
 import type { Connection } from './connection.ts';
@@ -49,7 +49,6 @@ export class Heartbeat {
   readonly #o: HeartbeatOptions;
   #timer: TimerHandle | undefined;
   #compat: TimerHandle | undefined;
-  #running = false;
   /** The slot this tick serves, and the batches awaiting their pong check. */
   #slot = 0;
   #checks: PongCheck[] = [];
@@ -59,39 +58,24 @@ export class Heartbeat {
   }
 
   start(): void {
-    this.#running = true;
     this.#slot = 0;
-    this.#armTick();
-    this.#armCompat();
+    const { clock, pingIntervalMs, compatHeartbeatMs } = this.#o;
+    if (pingIntervalMs > 0) this.#timer = every(clock, pingIntervalMs / ROUND_TICKS, () => this.#tick());
+    if (compatHeartbeatMs > 0) this.#compat = every(clock, compatHeartbeatMs, () => this.#compatBeat());
   }
 
   stop(): void {
-    this.#running = false;
     this.#timer?.cancel();
     this.#compat?.cancel();
     this.#checks = [];
   }
 
-  #armTick(): void {
-    if (this.#o.pingIntervalMs <= 0) return;
-    this.#timer = this.#o.clock.setTimeout(() => {
-      if (!this.#running) return;
-      this.#tick();
-      this.#armTick();
-    }, this.#o.pingIntervalMs / ROUND_TICKS);
-  }
-
-  #armCompat(): void {
-    if (this.#o.compatHeartbeatMs <= 0) return;
-    this.#compat = this.#o.clock.setTimeout(() => {
-      if (!this.#running) return;
-      // One frame for every compat socket, not one encoding per socket.
-      const beat = textFrameOf(compatEncode.heartbeat());
-      void sliced(this.#o.connections(), (c) => {
-        if (c instanceof CompatSocket) c.pushControl(beat);
-      });
-      this.#armCompat();
-    }, this.#o.compatHeartbeatMs);
+  #compatBeat(): void {
+    // One frame for every compat socket, not one encoding per socket.
+    const beat = textFrameOf(compatEncode.heartbeat());
+    void sliced(this.#o.connections(), (c) => {
+      if (c instanceof CompatSocket) c.pushControl(beat);
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 // Liveness of upstream sockets: the platform sends a heartbeat about every 30 s (notes/genesys.md
 // C.2). A channel quiet for `pingAfterMs` is pinged; one quiet for `silenceTimeoutMs` is treated
 // as lost and reconnected, because a half-open TCP connection can stay "open" for hours.
-import type { Clock, TimerHandle } from '../util/clock.ts';
+import { every, type Clock, type TimerHandle } from '../util/clock.ts';
 import type { PoolChannel } from './pool-channel.ts';
 
 export interface WatchdogOptions {
@@ -15,28 +15,20 @@ export interface WatchdogOptions {
 export class PoolWatchdog {
   readonly #o: WatchdogOptions;
   #timer: TimerHandle | undefined;
-  #running = false;
 
   constructor(opts: WatchdogOptions) {
     this.#o = opts;
   }
 
   start(): void {
-    this.#running = true;
-    this.#arm();
+    this.#timer?.cancel();
+    const interval = Math.max(1000, Math.min(this.#o.pingAfterMs, this.#o.silenceTimeoutMs) / 3);
+    this.#timer = every(this.#o.clock, interval, () => this.check());
   }
 
   stop(): void {
-    this.#running = false;
     this.#timer?.cancel();
-  }
-
-  #arm(): void {
-    const every = Math.max(1000, Math.min(this.#o.pingAfterMs, this.#o.silenceTimeoutMs) / 3);
-    this.#timer = this.#o.clock.setTimeout(() => {
-      this.check();
-      if (this.#running) this.#arm();
-    }, every);
+    this.#timer = undefined;
   }
 
   check(): void {

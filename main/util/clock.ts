@@ -21,6 +21,29 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * Calls `fn` every `ms` of `clock` time until cancelled; each interval starts when the previous
+ * call returns, so a slow call never overlaps the next. Cancelling from inside `fn` stops it too.
+ */
+export function every(clock: Clock, ms: number, fn: () => void): TimerHandle {
+  let cancelled = false;
+  let timer: TimerHandle | undefined;
+  const arm = (): void => {
+    timer = clock.setTimeout(() => {
+      if (cancelled) return;
+      fn();
+      if (!cancelled) arm();
+    }, ms);
+  };
+  arm();
+  return {
+    cancel() {
+      cancelled = true;
+      timer?.cancel();
+    },
+  };
+}
+
 /** Resolves after `ms` on `clock`; rejects with the signal's reason when aborted first. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

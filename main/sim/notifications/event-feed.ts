@@ -5,7 +5,7 @@
 //   synthetic generator, Poisson at `eventRatePerSec`, whose bodies reflect the dialer model (the
 //   agent's current state, the queue's recent calls).
 // Loops run only while someone is subscribed, so an idle sandbox schedules no timers.
-import type { Clock, TimerHandle } from '../../util/clock.ts';
+import { every, type Clock, type TimerHandle } from '../../util/clock.ts';
 import type { Campaign } from '../../genesys/models.ts';
 import type { AgentStateChange, CallRecord } from '../dialer/index.ts';
 import type { CampaignDialers } from '../campaign-dialers.ts';
@@ -75,7 +75,7 @@ export class EventFeed {
     if (!this.#genTimer && this.#o.eventRatePerSec > 0 && this.#syntheticTopics().length > 0) this.#armGenerator();
     if (!this.#statsTimer && this.#statsTopics().length > 0) {
       this.#lastStatsMs = this.#o.clock.now();
-      this.#armStats();
+      this.#statsTimer = every(this.#o.clock, this.#o.statsIntervalMs, () => this.#publishStats());
     }
   }
 
@@ -133,22 +133,23 @@ export class EventFeed {
     this.#o.registry.publish(envelope(topic, body, this.#o.rng.uuid()));
   }
 
-  #armStats(): void {
-    this.#statsTimer = this.#o.clock.setTimeout(() => {
+  /** One stats event per subscribed campaign; with no audience left the loop ends until wake(). */
+  #publishStats(): void {
+    const topics = this.#statsTopics();
+    if (this.#stopped || topics.length === 0) {
+      this.#statsTimer?.cancel();
       this.#statsTimer = undefined;
-      const topics = this.#statsTopics();
-      if (this.#stopped || topics.length === 0) return;
-      const now = this.#o.clock.now();
-      this.#o.dialers.advanceAll(now);
-      for (const t of topics) {
-        const id = (parseTopic(t) as { entityId: string }).entityId;
-        const model = this.#o.dialers.model(id);
-        const counts = this.#o.dialers.counts(id, this.#lastStatsMs, now);
-        if (!model || !counts) continue;
-        this.#o.registry.publish(envelope(t, statsBody(id, this.#lastStatsMs, now, counts, model.snapshot()), this.#o.rng.uuid()));
-      }
-      this.#lastStatsMs = now;
-      this.#armStats();
-    }, this.#o.statsIntervalMs);
+      return;
+    }
+    const now = this.#o.clock.now();
+    this.#o.dialers.advanceAll(now);
+    for (const t of topics) {
+      const id = (parseTopic(t) as { entityId: string }).entityId;
+      const model = this.#o.dialers.model(id);
+      const counts = this.#o.dialers.counts(id, this.#lastStatsMs, now);
+      if (!model || !counts) continue;
+      this.#o.registry.publish(envelope(t, statsBody(id, this.#lastStatsMs, now, counts, model.snapshot()), this.#o.rng.uuid()));
+    }
+    this.#lastStatsMs = now;
   }
 }
