@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../util/clock.ts';
 import { CLOSE, type CloseSpec } from './close-codes.ts';
-import { Connection, type ConnectionDeps } from './connection.ts';
+import { Connection, type ConnectionDeps, type ConnectionIdentity } from './connection.ts';
 import type { EventFrames } from './fanout.ts';
 import { compatEncode, isCompatPing, type RejectReason } from './protocol.ts';
 import type { TopicAllowlist } from './topic-patterns.ts';
@@ -44,8 +44,8 @@ export class CompatChannel implements Subscriber {
 export class CompatSocket extends Connection {
   readonly channel: CompatChannel;
 
-  constructor(id: string, ws: WebSocket, deps: ConnectionDeps, channel: CompatChannel) {
-    super(id, ws, deps);
+  constructor(identity: ConnectionIdentity, ws: WebSocket, deps: ConnectionDeps, channel: CompatChannel) {
+    super(identity, ws, deps);
     this.channel = channel;
   }
 

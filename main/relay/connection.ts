@@ -13,7 +13,8 @@ import type { Clock } from '../util/clock.ts';
 import { ClientQueue, type QueueLimits } from './client-queue.ts';
 import { CLOSE, type CloseSpec } from './close-codes.ts';
 import type { DeliveryStats } from './delivery-stats.ts';
-import { StrikeCounter, TokenBucket, type RateLimitOptions } from './rate-limiter.ts';
+import { TokenBucket, type RateLimitOptions } from '../util/token-bucket.ts';
+import { StrikeCounter } from './rate-limiter.ts';
 import { framePayload, textFrameOf } from './wire.ts';
 
 /** Bytes the socket may buffer before frames wait in our queue (where they can be coalesced). */
@@ -36,12 +37,16 @@ const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
-let created = 0;
+/** Who a connection is: the relay numbers them in creation order and names them from the number. */
+export interface ConnectionIdentity {
+  id: string;
+  serial: number;
+}
 
 export abstract class Connection {
   readonly id: string;
-  /** Creation order in this process; the heartbeat spreads its pings by it. */
-  readonly serial = created++;
+  /** Creation order within the relay; the heartbeat spreads its pings by it. */
+  readonly serial: number;
   readonly ws: WebSocket;
   /** The TCP socket under ws; undefined if a future ws hides it (then ws.send is used). */
   readonly #socket: Socket | undefined;
@@ -56,8 +61,9 @@ export abstract class Connection {
   /** Since when the connection has had no subscriptions (undefined while it has some). */
   emptySince: number | undefined;
 
-  constructor(id: string, ws: WebSocket, deps: ConnectionDeps) {
-    this.id = id;
+  constructor(identity: ConnectionIdentity, ws: WebSocket, deps: ConnectionDeps) {
+    this.id = identity.id;
+    this.serial = identity.serial;
     this.ws = ws;
     const raw = (ws as unknown as { _socket?: unknown })._socket;
     this.#socket = raw && typeof (raw as Socket).write === 'function' && typeof (raw as Socket).writableLength === 'number' ? (raw as Socket) : undefined;

@@ -1,7 +1,4 @@
-// Per-client limits: the message rate (a token bucket: a client may burst up to `burst` messages
-// and sustain `perSecond`; one more and the caller closes it with 1008) and malformed-frame strikes.
-
-export { TokenBucket, type RateLimitOptions } from '../util/token-bucket.ts';
+// Per-client malformed-frame strikes (the message rate is a token bucket: main/util/token-bucket.ts).
 
 /**
  * Counts malformed frames in a sliding window; `record` returns true when the client crossed the

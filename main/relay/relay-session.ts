@@ -2,7 +2,7 @@
 // checked against the allowlist, events with a per-topic seq, gap markers, ping/pong, and error
 // frames for bad input. Each session is one subscriber of the topic router.
 import type { WebSocket } from 'ws';
-import { Connection, type ConnectionDeps } from './connection.ts';
+import { Connection, type ConnectionDeps, type ConnectionIdentity } from './connection.ts';
 import type { EventFrames } from './fanout.ts';
 import { encode, parseClientMessage, type RejectReason, type RejectedTopic } from './protocol.ts';
 import type { TopicAllowlist } from './topic-patterns.ts';
@@ -20,8 +20,8 @@ export class RelaySession extends Connection implements Subscriber {
   readonly topics = new Set<string>();
   readonly #d: RelaySessionDeps;
 
-  constructor(id: string, ws: WebSocket, deps: RelaySessionDeps) {
-    super(id, ws, deps);
+  constructor(identity: ConnectionIdentity, ws: WebSocket, deps: RelaySessionDeps) {
+    super(identity, ws, deps);
     this.#d = deps;
   }
 

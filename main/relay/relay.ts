@@ -9,7 +9,7 @@ import { silentLogger } from '../util/log.ts';
 import { drainClose, CLOSE, type StopReason } from './close-codes.ts';
 import { CompatRegistry, CompatSocket } from './compat-channels.ts';
 import { handleCompatRest } from './compat-rest.ts';
-import type { Connection, ConnectionDeps } from './connection.ts';
+import type { Connection, ConnectionDeps, ConnectionIdentity } from './connection.ts';
 import { DeliveryStats } from './delivery-stats.ts';
 import { DownstreamServer } from './downstream-server.ts';
 import { FanoutScheduler } from './fanout.ts';
@@ -110,8 +110,11 @@ export function createRelay(options: RelayOptions): Relay {
   let draining = false;
   let onAllClosed: (() => void) | undefined;
   const idPrefix = randomBytes(3).toString('hex');
-  let nextId = 0;
-  const newId = (): string => `${idPrefix}-${(nextId++).toString(36)}`;
+  let nextSerial = 0;
+  const newIdentity = (): ConnectionIdentity => {
+    const serial = nextSerial++;
+    return { serial, id: `${idPrefix}-${serial.toString(36)}` };
+  };
 
   const connDeps: ConnectionDeps = {
     clock,
@@ -141,7 +144,7 @@ export function createRelay(options: RelayOptions): Relay {
     sessionCount: () => connections.size,
     hasCompatChannel: (id) => compat.get(id) !== undefined,
     acceptRelay: (ws: WebSocket) => {
-      const session = new RelaySession(newId(), ws, sessionDeps);
+      const session = new RelaySession(newIdentity(), ws, sessionDeps);
       connections.add(session);
       session.pushText(encode.welcome(session.id, s.heartbeat.pingIntervalMs, s.limits.maxFrameBytes, s.limits.maxTopicsPerSession));
       emit('session', { id: session.id, kind: 'relay', state: 'open' });
@@ -152,7 +155,7 @@ export function createRelay(options: RelayOptions): Relay {
         ws.close(CLOSE.channelGone.code, CLOSE.channelGone.reason);
         return;
       }
-      const sock = new CompatSocket(newId(), ws, connDeps, ch);
+      const sock = new CompatSocket(newIdentity(), ws, connDeps, ch);
       connections.add(sock);
       compat.attach(ch, sock);
       emit('session', { id: sock.id, kind: 'compat', state: 'open' });

@@ -203,11 +203,15 @@ function worstAt(l: Look, rate: number, c: number, o: WindowGuardOptions): numbe
   return worst;
 }
 
+/** The projection at the current value; `usable` says whether the expected rate can be projected. */
+function projectionOf(l: Look, expectedPct: number, usable: boolean, o: WindowGuardOptions): WindowProjection {
+  const material = usable && l.live >= o.minWindowLive && l.horizons.length > 0 && Number.isFinite(expectedPct);
+  return { live: l.live, abandoned: l.abandoned, liveRate: l.liveRate, projectedPct: material ? 100 * worstAt(l, expectedPct / 100, 1, o) : 0, material };
+}
+
 /** The worst projected window at the current value, with future abandons at `expectedPct`. */
 export function projectWindow(s: WindowGuardState, expectedPct: number, dtSec: number, o: WindowGuardOptions): WindowProjection {
-  const l = look(s, dtSec, o);
-  const material = l.live >= o.minWindowLive && l.horizons.length > 0 && expectedPct >= 0 && Number.isFinite(expectedPct);
-  return { live: l.live, abandoned: l.abandoned, liveRate: l.liveRate, projectedPct: material ? 100 * worstAt(l, expectedPct / 100, 1, o) : 0, material };
+  return projectionOf(look(s, dtSec, o), expectedPct, expectedPct >= 0, o);
 }
 
 /** Lower confidence bound of a Poisson mean after `k` events: the μ with P(X ≥ k | μ) = alpha. */
@@ -279,12 +283,11 @@ export function windowGuardCap(
   // Recent abandons raise the expected rate only as evidence against the estimate (its prior).
   const expectedPct = Math.max(estimatePct, recentRatePct(s, loadNow, estimatePct, o));
   const l = look(s, dtSec, o);
-  const material = l.live >= o.minWindowLive && l.horizons.length > 0 && expectedPct > 0 && Number.isFinite(expectedPct);
+  // A zero expected rate gives the guard nothing to scale.
+  const projection = projectionOf(l, expectedPct, expectedPct > 0, o);
+  if (!projection.material) return { cap: Number.POSITIVE_INFINITY, expectedPct, projection };
   const rate = expectedPct / 100;
   const theta = o.thresholdPct / 100;
-  const now = material ? worstAt(l, rate, 1, o) : 0;
-  const projection = { live: l.live, abandoned: l.abandoned, liveRate: l.liveRate, projectedPct: 100 * now, material };
-  if (!material) return { cap: Number.POSITIVE_INFINITY, expectedPct, projection };
   const lo = Math.log(1 - maxCut);
   const hi = Math.LN2;
   if (worstAt(l, rate, Math.exp(hi), o) <= theta) return { cap: Number.POSITIVE_INFINITY, expectedPct, projection };

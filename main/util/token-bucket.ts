@@ -38,4 +38,3 @@ export class TokenBucket {
     return Math.floor(this.#tokens);
   }
 }
-

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTENT_SECURITY_POLICY, CSP_DIRECTIVES, securityHeaders, serializeCsp } from '../../main/electron/policy/csp.ts';
+import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../main/electron/policy/csp.ts';
+import { DASHBOARD_CSP_DIRECTIVES as CSP_DIRECTIVES, serializeCsp } from '../../main/util/dashboard-headers.ts';
 
 function parse(csp: string): Map<string, string[]> {
   return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((p) => p[0]).map(([name, ...src]) => [name!, src]));

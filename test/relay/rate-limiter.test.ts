@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StrikeCounter, TokenBucket } from '../../main/relay/rate-limiter.ts';
+import { StrikeCounter } from '../../main/relay/rate-limiter.ts';
+import { TokenBucket } from '../../main/util/token-bucket.ts';
 
 test('a token bucket allows the burst, then the sustained rate', () => {
   const b = new TokenBucket({ perSecond: 10, burst: 5 }, 0);

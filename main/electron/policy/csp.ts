@@ -3,13 +3,9 @@
 // dropped by an edit to the renderer's index.html. No 'unsafe-inline' and no 'unsafe-eval': the
 // renderer is a bundled ES module with external styles, and chart.js draws under this policy.
 
-import { DASHBOARD_CSP_DIRECTIVES, dashboardCsp, dashboardSecurityHeaders } from '../../util/dashboard-headers.ts';
-
-export { serializeCsp, type CspDirectives } from '../../util/dashboard-headers.ts';
+import { dashboardCsp, dashboardSecurityHeaders } from '../../util/dashboard-headers.ts';
 
 /** The renderer talks to main over IPC; connect-src 'self' only allows app://pacekeeper itself. */
-export const CSP_DIRECTIVES = DASHBOARD_CSP_DIRECTIVES;
-
 export const CONTENT_SECURITY_POLICY = dashboardCsp();
 
 /** Headers for every app:// response, whatever its type. */
