@@ -42,8 +42,11 @@ Exit code: 0 all checks passed, 1 a check failed, 2 usage error.`;
 export interface DoctorCliOptions {
   inputs: DoctorInputs;
   json: boolean;
-  /** No target on the command line: fill the gaps from the settings file and the keychain. */
-  fromSettings: { dataDir: string } | undefined;
+  /**
+   * No target on the command line: fill the gaps from the settings file and the keychain.
+   * `proxyGiven`: a proxy flag was given, so the command line's proxy wins over the settings'.
+   */
+  fromSettings: { dataDir: string; proxyGiven: boolean } | undefined;
 }
 
 export function parseDoctorArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): DoctorCliOptions | 'help' {
@@ -77,7 +80,9 @@ export function parseDoctorArgs(argv: string[], env: Readonly<Record<string, str
   const fromSettings = values.region === undefined && values['api-base-url'] === undefined;
   return {
     json: !!values.json,
-    fromSettings: fromSettings ? { dataDir: values['data-dir'] ?? defaultDataDir(env as NodeJS.ProcessEnv) } : undefined,
+    fromSettings: fromSettings
+      ? { dataDir: values['data-dir'] ?? defaultDataDir(env as NodeJS.ProcessEnv), proxyGiven: [values.proxy, values['proxy-user'], values['no-proxy']].some((v) => v !== undefined) }
+      : undefined,
     inputs: {
       ...(values.region !== undefined ? { region: values.region } : {}),
       ...(values['api-base-url'] !== undefined ? { apiBaseUrl: values['api-base-url'] } : {}),
@@ -110,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand('doctor', DOCTOR_USAGE, () => parseDoctorArgs(argv, process.env));
   if ('exit' in parsed) return parsed.exit;
   const opts = parsed.options;
-  if (opts.fromSettings) opts.inputs = await withSettings(opts.inputs, opts.fromSettings.dataDir, argv);
+  if (opts.fromSettings) opts.inputs = await withSettings(opts.inputs, opts.fromSettings);
   const logger = createLogger({ level: (process.env.PACEKEEPER_LOG_LEVEL as 'debug' | undefined) ?? 'error' });
   const report = await runDoctor(opts.inputs, { logger });
   console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
@@ -121,13 +126,12 @@ export async function run(argv: string[]): Promise<number> {
  * The configured setup, as core would use it: settings from the data directory, secrets from the
  * keychain (the environment variables still win), command-line proxy/CA flags on top.
  */
-async function withSettings(cli: DoctorInputs, dataDir: string, argv: string[]): Promise<DoctorInputs> {
+async function withSettings(cli: DoctorInputs, { dataDir, proxyGiven }: { dataDir: string; proxyGiven: boolean }): Promise<DoctorInputs> {
   const settings = openSettingsStore({ cwd: dataDir }).get();
   const keychain = await openSecretStore({ probe: false });
   const env = cli.secrets;
   const mapped = netConfigFromSettings(settings).config as { proxy?: Record<string, unknown>; tls?: { caBundlePaths?: string[] } };
   const cliNet = cli.net as { proxy: Record<string, unknown>; tls: { caBundlePaths: string[] } };
-  const proxyGiven = argv.some((a) => a === '--proxy' || a.startsWith('--proxy=') || a === '--proxy-user' || a === '--no-proxy');
   const g = settings.genesys;
   return {
     ...cli,
